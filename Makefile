@@ -1,0 +1,82 @@
+# Newsroom: `make run` serves the site, `make test` runs the suite.
+# Both set up what they need first (virtualenv, pinned dependencies, database).
+
+PORT ?= 8000
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+
+.DEFAULT_GOAL := help
+.PHONY: help run setup test lint format migrations-check check-fixtures lock clean
+
+help:
+	@echo "make run               set up and serve http://127.0.0.1:$(PORT)/ (PORT=... to change)"
+	@echo "make test              set up and run the whole test suite"
+	@echo "make lint              ruff check and format check"
+	@echo "make migrations-check  fail if models and migrations differ"
+	@echo "make check-fixtures    validate the loaded report against its citations"
+	@echo "make lock              re-pin requirements*.lock from pyproject.toml"
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+
+# Stamps: reinstall only when a lock file changes.
+$(VENV)/.runtime: requirements.lock | $(VENV)/bin/activate
+	$(VENV)/bin/pip install --quiet -r requirements.lock
+	@touch $@
+
+$(VENV)/.dev: requirements-dev.lock | $(VENV)/bin/activate
+	$(VENV)/bin/pip install --quiet -r requirements-dev.lock
+	@touch $@
+
+# A random key per checkout, so `make run` needs no variables and no fixed secret.
+var/secret_key:
+	@mkdir -p var
+	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	@chmod 600 $@
+
+setup: $(VENV)/.runtime var/secret_key
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_report --if-missing
+	$(MANAGE) collectstatic --noinput --verbosity 0
+
+run: setup
+	@echo ""
+	@echo "  Newsroom:  http://127.0.0.1:$(PORT)/"
+	@echo "  Admin:     http://127.0.0.1:$(PORT)/admin/"
+	@echo "  Editor login: $(MANAGE) createsuperuser   (see README: Editor logins)"
+	@echo ""
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}" \
+	  $(VENV)/bin/gunicorn newsroom.wsgi --bind 127.0.0.1:$(PORT) --workers 2 \
+	  --no-control-socket --access-logfile -
+
+test: $(VENV)/.runtime $(VENV)/.dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+migrations-check: $(VENV)/.runtime
+	$(MANAGE) makemigrations --check --dry-run
+
+check-fixtures: $(VENV)/.runtime
+	$(MANAGE) check_fixtures
+
+# Resolve pyproject.toml's ranges afresh in throwaway virtualenvs and pin the result.
+lock:
+	rm -rf var/lock && mkdir -p var/lock
+	$(PYTHON) -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
+	  open('var/lock/runtime.in', 'w').write('\n'.join(p['dependencies'])); \
+	  open('var/lock/dev.in', 'w').write('\n'.join(p['dependencies'] + p['optional-dependencies']['dev']))"
+	for kind in runtime dev; do \
+	  $(PYTHON) -m venv var/lock/$$kind && var/lock/$$kind/bin/pip install --quiet -r var/lock/$$kind.in && \
+	  var/lock/$$kind/bin/pip freeze --exclude-editable > var/lock/$$kind.txt || exit 1; \
+	done
+	(echo "# Pinned by 'make lock' from pyproject.toml; runtime dependencies."; cat var/lock/runtime.txt) > requirements.lock
+	(echo "# Pinned by 'make lock' from pyproject.toml; runtime and test tools."; cat var/lock/dev.txt) > requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

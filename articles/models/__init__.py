@@ -1,0 +1,39 @@
+"""The newsroom's domain model, split by concept (see each module's docstring)."""
+
+from .article import Article, ArticleQuerySet, ArticleStatus
+from .citations import Citation, Cited, DatePrecision
+from .entities import Company, CompanyKind, Event, EventKind, Person
+from .facts import (
+    CompanyRelation,
+    CompanyRelationKind,
+    Fact,
+    Participation,
+    ParticipationRole,
+    Quote,
+    Role,
+)
+from .tags import Tag, TaggedItem, TagKind
+
+__all__ = [
+    "Article",
+    "ArticleQuerySet",
+    "ArticleStatus",
+    "Citation",
+    "Cited",
+    "Company",
+    "CompanyKind",
+    "CompanyRelation",
+    "CompanyRelationKind",
+    "DatePrecision",
+    "Event",
+    "EventKind",
+    "Fact",
+    "Participation",
+    "ParticipationRole",
+    "Person",
+    "Quote",
+    "Role",
+    "Tag",
+    "TagKind",
+    "TaggedItem",
+]

@@ -1,0 +1,132 @@
+"""Articles: the newsroom's reports, with their editorial workflow."""
+
+import re
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+from .naturalkeys import SlugNaturalKeyManager, SlugNaturalKeyMixin, choice_constraint
+from .tags import TaggedItem
+
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    REVIEW = "review", "In review"
+    PUBLISHED = "published", "Published"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Live on the public site: published, and its publication time has come.
+
+        A future `published_at` is a schedule; the article appears by itself when
+        the time passes, with no job to run.
+        """
+        return self.filter(status=ArticleStatus.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        return self.order_by("-published_at", "-pk")
+
+
+class Article(SlugNaturalKeyMixin, models.Model):
+    title = models.CharField(max_length=255, help_text="The headline, as readers will see it.")
+    slug = models.SlugField(
+        max_length=255, unique=True, help_text="The article's address: /articles/<slug>/."
+    )
+    standfirst = models.TextField(
+        blank=True, help_text="One or two sentences under the headline that sum up the story."
+    )
+    body = models.TextField(
+        help_text="Markdown. Separate paragraphs with a blank line; raw HTML is sanitised."
+    )
+    section = models.CharField(
+        max_length=100, blank=True, db_index=True, help_text="For example “Special Reports”."
+    )
+    byline = models.CharField(
+        max_length=255, blank=True, help_text="Who wrote it, as printed. Leave blank if unsigned."
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=ArticleStatus.choices,
+        default=ArticleStatus.DRAFT,
+        help_text="Only published articles whose publication time has passed are public.",
+    )
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the article goes live. A future time schedules it.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
+    image_caption = models.CharField(max_length=500, blank=True)
+    image_alt = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it.",
+    )
+    image_credit = models.CharField(max_length=200, blank=True)
+    companies = models.ManyToManyField(
+        "articles.Company",
+        blank=True,
+        related_name="articles",
+        help_text="Companies and organisations the article is about.",
+    )
+    people = models.ManyToManyField(
+        "articles.Person",
+        blank=True,
+        related_name="articles",
+        help_text="People the article is about or quotes.",
+    )
+    events = models.ManyToManyField(
+        "articles.Event",
+        blank=True,
+        related_name="articles",
+        help_text="Events the article reports on.",
+    )
+    tags = TaggableManager(through=TaggedItem, blank=True)
+
+    objects = SlugNaturalKeyManager.from_queryset(ArticleQuerySet)()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
+        constraints = [
+            choice_constraint("status", ArticleStatus, "article_status_valid"),
+            models.CheckConstraint(
+                condition=~models.Q(status=ArticleStatus.PUBLISHED)
+                | models.Q(published_at__isnull=False),
+                name="article_published_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("article_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_live(self) -> bool:
+        return (
+            self.status == ArticleStatus.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def paragraphs(self) -> list[str]:
+        """The body's paragraphs: the blocks between blank lines, as anchored on its page."""
+        return [
+            block.strip() for block in PARAGRAPH_BREAK.split(self.body.strip()) if block.strip()
+        ]
+
+    def source_text(self) -> str:
+        """Everything a citation or quote may be taken from, one part a line."""
+        return "\n".join([self.title, self.standfirst, self.image_caption, self.body])

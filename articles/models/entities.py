@@ -1,0 +1,149 @@
+"""The things reports are about: companies and organisations, people and events."""
+
+from django.db import models
+from django.urls import reverse
+from taggit.managers import TaggableManager
+
+from .citations import DatePrecision, format_partial_date
+from .naturalkeys import SlugNaturalKeyManager, SlugNaturalKeyMixin, choice_constraint
+from .tags import TaggedItem
+
+
+class NamedEntity(SlugNaturalKeyMixin, models.Model):
+    """What every entity page has: a name, a slug and the other names it goes by."""
+
+    name = models.CharField(max_length=255, help_text="The name readers know it by.")
+    slug = models.SlugField(max_length=255, unique=True, help_text="Its address on the site.")
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other names and abbreviations used in reports, one a line (for example “CIIE”).",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+
+class CompanyKind(models.TextChoices):
+    COMPANY = "company", "Company"
+    FUND = "fund", "Fund"
+    INSTITUTION = "institution", "Institution"
+    INNOVATION_CENTRE = "innovation_centre", "Innovation centre"
+    GOVERNMENT = "government", "Government body"
+
+
+class Company(NamedEntity):
+    kind = models.CharField(
+        max_length=20,
+        choices=CompanyKind.choices,
+        default=CompanyKind.COMPANY,
+        help_text="Company, fund, institution, innovation centre or government body.",
+    )
+    description = models.TextField(blank=True, help_text="What it is, in the newsroom's words.")
+    website = models.URLField(blank=True)
+    logo = models.ImageField(upload_to="logos/", blank=True)
+    tags = TaggableManager(through=TaggedItem, blank=True)
+
+    class Meta(NamedEntity.Meta):
+        verbose_name_plural = "companies"
+        constraints = [choice_constraint("kind", CompanyKind, "company_kind_valid")]
+
+    def get_absolute_url(self):
+        return reverse("company_detail", kwargs={"slug": self.slug})
+
+
+class Person(NamedEntity):
+    bio = models.TextField(blank=True, help_text="Who they are, in the newsroom's words.")
+    photo = models.ImageField(upload_to="people/", blank=True)
+    tags = TaggableManager(through=TaggedItem, blank=True)
+
+    class Meta(NamedEntity.Meta):
+        verbose_name_plural = "people"
+
+    def get_absolute_url(self):
+        return reverse("person_detail", kwargs={"slug": self.slug})
+
+
+class EventKind(models.TextChoices):
+    EXPO_SERIES = "expo_series", "Expo (series)"
+    EXPO = "expo", "Expo"
+    CONFERENCE = "conference", "Conference"
+    LAUNCH = "launch", "Launch or opening"
+    ANNOUNCEMENT = "announcement", "Announcement"
+
+
+class Event(NamedEntity):
+    kind = models.CharField(
+        max_length=20,
+        choices=EventKind.choices,
+        default=EventKind.EXPO,
+        help_text="A series (such as an annual expo) holds its editions as events of their own.",
+    )
+    series = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="editions",
+        help_text="The series this event is an edition of.",
+    )
+    edition = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Which edition of the series (1 for the first)."
+    )
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        blank=True,
+        help_text="How much of the dates is known: day, month or year.",
+    )
+    date_text = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The date in the source's words when it cannot be pinned down (“early October”).",
+    )
+    location = models.CharField(max_length=255, blank=True)
+    description = models.TextField(blank=True)
+    tags = TaggableManager(through=TaggedItem, blank=True)
+
+    class Meta(NamedEntity.Meta):
+        ordering = ["series_id", "edition", "name"]
+        constraints = [
+            choice_constraint("kind", EventKind, "event_kind_valid"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="event_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(starts_on__isnull=True, date_precision="")
+                | models.Q(starts_on__isnull=False, date_precision__in=DatePrecision.values),
+                name="event_date_has_precision",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(edition__isnull=True) | models.Q(series__isnull=False),
+                name="event_edition_needs_series",
+            ),
+            models.UniqueConstraint(fields=["series", "edition"], name="event_unique_edition"),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("event_detail", kwargs={"slug": self.slug})
+
+    @property
+    def when(self) -> str:
+        start = format_partial_date(self.starts_on, self.date_precision, self.date_text)
+        end = format_partial_date(self.ends_on, self.date_precision)
+        return f"{start} – {end}" if end and end != start else start

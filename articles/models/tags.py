@@ -1,0 +1,58 @@
+"""Typed tags: one Tag table and one tagged-item table for every content model."""
+
+from django.db import models
+from django.urls import reverse
+from taggit.models import GenericTaggedItemBase, NaturalKeyManager, TagBase
+
+from .naturalkeys import choice_constraint
+
+
+class TagKind(models.TextChoices):
+    TOPIC = "topic", "Topic"
+    PLACE = "place", "Place"
+    PRODUCT = "product", "Product"
+    PROGRAMME = "programme", "Programme"
+    SECTOR = "sector", "Sector"
+
+
+class TagManager(NaturalKeyManager):
+    pass
+
+
+class Tag(TagBase):
+    kind = models.CharField(
+        max_length=20,
+        choices=TagKind.choices,
+        default=TagKind.TOPIC,
+        db_index=True,
+        help_text="What the tag names: a topic, a place, a product, a programme or a sector.",
+    )
+    description = models.TextField(
+        blank=True, help_text="One or two sentences shown at the top of the tag's page."
+    )
+
+    # Fixtures and dumps refer to tags by slug, like every other content model.
+    natural_key_fields = ["slug"]
+    objects = TagManager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [choice_constraint("kind", TagKind, "tag_kind_valid")]
+
+    def get_absolute_url(self):
+        return reverse("tag_detail", kwargs={"slug": self.slug})
+
+
+class TaggedItem(GenericTaggedItemBase):
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        verbose_name = "tagged item"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tag", "content_type", "object_id"], name="tagged_item_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="tagged_item_object_idx")
+        ]
