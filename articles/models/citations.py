@@ -29,6 +29,11 @@ def format_partial_date(value, precision: str, text: str = "") -> str:
     return text
 
 
+def _text_term(words: list[str]) -> str:
+    # In a text directive "-", "," and "&" are syntax, so they are escaped too.
+    return quote(" ".join(words), safe="").replace("-", "%2D")
+
+
 class Citation(models.Model):
     article = models.ForeignKey(
         "articles.Article",
@@ -60,9 +65,9 @@ class Citation(models.Model):
         """
         words = self.excerpt.split()
         if len(words) > 8:
-            directive = f"{quote(' '.join(words[:4]))},{quote(' '.join(words[-4:]))}"
+            directive = f"{_text_term(words[:4])},{_text_term(words[-4:])}"
         else:
-            directive = quote(self.excerpt)
+            directive = _text_term(words)
         number = self.paragraph_number()
         anchor = f"p-{number}" if number else "article"
         return f"{self.article.get_absolute_url()}#{anchor}:~:text={directive}"

@@ -27,6 +27,10 @@ class Tag(TagBase):
         db_index=True,
         help_text="What the tag names: a topic, a place, a product, a programme or a sector.",
     )
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other names used in reports, one a line (for example “Chinese mainland”).",
+    )
     description = models.TextField(
         blank=True, help_text="One or two sentences shown at the top of the tag's page."
     )
@@ -41,6 +45,10 @@ class Tag(TagBase):
 
     def get_absolute_url(self):
         return reverse("tag_detail", kwargs={"slug": self.slug})
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
 
 class TaggedItem(GenericTaggedItemBase):

@@ -1,0 +1,40 @@
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from articles.models import Article
+
+SEED_FILE = (
+    Path(__file__).resolve().parent.parent.parent / "shared" / "seeds" / "000_5dfbc223bd5fa95a.txt"
+)
+REPORT_SLUG = "astrazeneca-continues-to-grow-footprint-in-china-with-landmark-expansion"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads go to a temporary directory, never into var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    # The manifest storage needs collectstatic first; tests render templates without it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def report(db) -> Article:
+    """The report's fixtures, loaded through the same command `make run` uses."""
+    call_command("load_report", verbosity=0)
+    return Article.objects.get(slug=REPORT_SLUG)
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    if not SEED_FILE.exists():
+        pytest.skip(f"the seed report is not at {SEED_FILE}")
+    return SEED_FILE.read_text(encoding="utf-8")

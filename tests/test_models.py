@@ -1,0 +1,190 @@
+from datetime import date, timedelta
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from articles.models import (
+    Article,
+    ArticleStatus,
+    Company,
+    CompanyRelation,
+    DatePrecision,
+    Event,
+    Fact,
+    Person,
+    Tag,
+)
+from articles.models.citations import format_partial_date
+
+from .factories import make_article, make_citation, make_company, make_event, make_person
+
+pytestmark = pytest.mark.django_db
+
+
+def violates(name: str, create) -> bool:
+    """True if `create()` is refused by the database constraint called `name`."""
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
+        create()
+    # Both SQLite and PostgreSQL name the CHECK constraint; for slugs, "unique".
+    return name in str(caught.value).lower()
+
+
+class TestPublished:
+    def test_only_published_articles_whose_time_has_come(self):
+        live = make_article("live")
+        make_article("draft", status=ArticleStatus.DRAFT, published_at=None)
+        make_article("in-review", status=ArticleStatus.REVIEW)
+        make_article("scheduled", published_at=timezone.now() + timedelta(minutes=5))
+
+        assert list(Article.objects.published()) == [live]
+
+    def test_scheduled_article_appears_when_its_time_passes(self):
+        soon = timezone.now() + timedelta(seconds=30)
+        article = make_article("scheduled", published_at=soon)
+        assert not article.is_live
+        Article.objects.filter(pk=article.pk).update(published_at=soon - timedelta(minutes=1))
+        assert list(Article.objects.published()) == [article]
+
+    def test_for_listing_puts_newest_first(self):
+        older = make_article("older", published_at=timezone.now() - timedelta(days=2))
+        newer = make_article("newer")
+        assert list(Article.objects.published().for_listing()) == [newer, older]
+
+
+class TestConstraints:
+    def test_published_article_needs_a_publication_time(self):
+        assert violates(
+            "article_published_has_date",
+            lambda: make_article(status=ArticleStatus.PUBLISHED, published_at=None),
+        )
+
+    def test_status_must_be_a_known_choice(self):
+        assert violates("article_status_valid", lambda: make_article(status="live"))
+
+    def test_article_slugs_are_unique(self):
+        make_article("same")
+        assert violates("unique", lambda: make_article("same"))
+
+    @pytest.mark.parametrize("factory", [make_company, make_person, make_event])
+    def test_entity_slugs_are_unique(self, factory):
+        factory(slug="same")
+        assert violates("unique", lambda: factory(slug="same", name="Other"))
+
+    def test_event_cannot_end_before_it_starts(self):
+        assert violates(
+            "event_ends_after_start",
+            lambda: make_event(
+                starts_on=date(2021, 11, 10),
+                ends_on=date(2021, 11, 5),
+                date_precision=DatePrecision.DAY,
+            ),
+        )
+
+    def test_event_dates_need_a_precision(self):
+        assert violates("event_date_has_precision", lambda: make_event(starts_on=date(2021, 11, 5)))
+
+    def test_edition_needs_a_series(self):
+        assert violates("event_edition_needs_series", lambda: make_event(edition=4))
+
+    def test_company_cannot_relate_to_itself(self):
+        acme = make_company()
+        citation = make_citation(make_article())
+        assert violates(
+            "company_relation_not_self",
+            lambda: CompanyRelation.objects.create(
+                source=acme, target=acme, kind="invested_in", citation=citation
+            ),
+        )
+
+    def test_fact_has_exactly_one_subject(self):
+        citation = make_citation(make_article())
+        acme, ada = make_company(), make_person()
+        assert violates(
+            "fact_has_one_subject",
+            lambda: Fact.objects.create(
+                company=acme, person=ada, label="x", value="y", citation=citation
+            ),
+        )
+        assert violates(
+            "fact_has_one_subject",
+            lambda: Fact.objects.create(label="x", value="y", citation=citation),
+        )
+
+    def test_fact_date_needs_a_precision(self):
+        citation = make_citation(make_article())
+        assert violates(
+            "fact_date_has_precision",
+            lambda: Fact.objects.create(
+                company=make_company(),
+                label="x",
+                value="y",
+                citation=citation,
+                date=date(2017, 1, 1),
+            ),
+        )
+
+    def test_tag_kind_must_be_a_known_choice(self):
+        assert violates("tag_kind_valid", lambda: Tag.objects.create(name="X", kind="colour"))
+
+
+class TestNaturalKeys:
+    @pytest.mark.parametrize(
+        "model, factory",
+        [
+            (Article, make_article),
+            (Company, make_company),
+            (Person, make_person),
+            (Event, make_event),
+        ],
+    )
+    def test_content_is_found_by_its_slug(self, model, factory):
+        obj = factory(slug="by-slug")
+        assert obj.natural_key() == ("by-slug",)
+        assert model.objects.get_by_natural_key("by-slug") == obj
+
+    def test_tags_are_found_by_slug(self):
+        tag = Tag.objects.create(name="Shanghai", kind="place")
+        assert tag.slug == "shanghai"
+        assert tag.natural_key() == ["shanghai"]
+        assert Tag.objects.get_by_natural_key("shanghai") == tag
+
+
+class TestCitation:
+    def test_links_to_the_paragraph_and_highlights_the_passage(self):
+        article = make_article(
+            body="One.\n\nThe fund raised 2.2 billion yuan in its first-phase round."
+        )
+        citation = make_citation(
+            article, "The fund raised 2.2 billion yuan in its first-phase round."
+        )
+        assert citation.is_verbatim()
+        assert citation.paragraph_number() == 2
+        url = citation.get_absolute_url()
+        assert url.startswith(f"/articles/{article.slug}/#p-2:~:text=")
+        # "-" is syntax in a text directive and must arrive escaped.
+        assert "first%2Dphase" in url
+
+    def test_excerpt_outside_the_body_links_to_the_article(self):
+        article = make_article(standfirst="A four-time participant.")
+        citation = make_citation(article, "A four-time participant.")
+        assert citation.is_verbatim()
+        assert citation.paragraph_number() is None
+        assert "#article:~:text=" in citation.get_absolute_url()
+
+    def test_an_altered_excerpt_is_not_verbatim(self):
+        citation = make_citation(make_article(), "about Acme Corp")
+        assert not citation.is_verbatim()
+
+
+@pytest.mark.parametrize(
+    "value, precision, text, shown",
+    [
+        (date(2021, 10, 5), DatePrecision.DAY, "", "5 October 2021"),
+        (date(2021, 10, 1), DatePrecision.MONTH, "", "October 2021"),
+        (date(2017, 1, 1), DatePrecision.YEAR, "", "2017"),
+        (None, "", "early October", "early October"),
+    ],
+)
+def test_dates_are_shown_at_their_precision(value, precision, text, shown):
+    assert format_partial_date(value, precision, text) == shown
