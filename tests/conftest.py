@@ -18,8 +18,10 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def plain_static_storage(settings):
+def plain_static_storage(settings, tmp_path):
     # The manifest storage needs collectstatic first; tests render templates without it.
+    settings.STATIC_ROOT = tmp_path / "staticfiles"
+    settings.STATIC_ROOT.mkdir()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

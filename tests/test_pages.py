@@ -1,0 +1,216 @@
+"""Public pages on the report's data: status, template, content, links, queries."""
+
+from collections import deque
+from html.parser import HTMLParser
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import resolve, reverse
+
+from articles.models import (
+    ArticleStatus,
+    Citation,
+    Company,
+    Event,
+    Fact,
+    Person,
+    Tag,
+)
+
+from .conftest import REPORT_SLUG
+from .factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+ROUTES = [
+    ("home", {}, "/"),
+    ("article_list", {}, "/articles/"),
+    ("article_detail", {"slug": REPORT_SLUG}, f"/articles/{REPORT_SLUG}/"),
+    ("company_list", {}, "/companies/"),
+    ("company_detail", {"slug": "astrazeneca"}, "/companies/astrazeneca/"),
+    ("person_list", {}, "/people/"),
+    ("person_detail", {"slug": "leon-wang"}, "/people/leon-wang/"),
+    ("event_list", {}, "/events/"),
+    ("event_detail", {"slug": "ciie-4"}, "/events/ciie-4/"),
+    ("tag_list", {}, "/tags/"),
+    ("tag_detail", {"slug": "shanghai"}, "/tags/shanghai/"),
+]
+
+
+@pytest.mark.parametrize("name, kwargs, path", ROUTES, ids=[route[0] for route in ROUTES])
+def test_urls_reverse_and_resolve(name, kwargs, path):
+    assert reverse(name, kwargs=kwargs) == path
+    match = resolve(path)
+    assert match.url_name == name and match.kwargs == kwargs
+
+
+class LinkCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.links.append(href)
+
+
+def links_in(response) -> list[str]:
+    collector = LinkCollector()
+    collector.feed(response.content.decode())
+    return collector.links
+
+
+def test_every_internal_link_answers_200_and_reaches_every_entity(client, report):
+    """Crawl the public site from the home page, as a reader clicking every link."""
+    seen, queue = set(), deque(["/"])
+    while queue:
+        path = queue.popleft()
+        response = client.get(path)
+        assert response.status_code == 200, f"{path} answered {response.status_code}"
+        for href in links_in(response):
+            parts = urlsplit(href)
+            target = urldefrag(parts.path)[0] + (f"?{parts.query}" if parts.query else "")
+            if parts.netloc or not target.startswith("/") or target.startswith("/static/"):
+                continue
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
+
+    expected = {f"/articles/{REPORT_SLUG}/"}
+    for model in (Company, Person, Event, Tag):
+        expected |= {obj.get_absolute_url() for obj in model.objects.all()}
+    assert expected <= seen, f"unreachable: {sorted(expected - seen)}"
+
+
+class TestArticlePage:
+    def test_shows_the_report_with_anchored_paragraphs(self, client, report):
+        response = client.get(report.get_absolute_url())
+        assert response.status_code == 200
+        assert "articles/article_detail.html" in [t.name for t in response.templates]
+        html = response.content.decode()
+        assert "<h1>AstraZeneca continues to grow footprint in China" in html
+        assert 'id="p-1"' in html and 'id="p-24"' in html and 'id="p-25"' not in html
+        assert "Special Reports" in html
+        assert "Photo caption: AstraZeneca&#x27;s booth at the 4th CIIE" in html
+        for url in (
+            "/companies/astrazeneca/",
+            "/people/leon-wang/",
+            "/events/ciie-4/",
+            "/tags/shanghai/",
+        ):
+            assert f'href="{url}"' in html
+        assert "Draft preview" not in html
+
+    def test_drafts_and_scheduled_articles_are_404_for_readers(self, client, db):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        draft = make_article("draft", status=ArticleStatus.DRAFT, published_at=None)
+        scheduled = make_article("later", published_at=timezone.now() + timedelta(days=1))
+        for article in (draft, scheduled):
+            assert client.get(article.get_absolute_url()).status_code == 404
+        assert "Draft" not in client.get("/articles/").content.decode()
+
+    def test_staff_preview_drafts_with_a_banner(self, client, admin_user):
+        draft = make_article("draft", status=ArticleStatus.DRAFT, published_at=None)
+        client.force_login(admin_user)
+        response = client.get(draft.get_absolute_url())
+        assert response.status_code == 200
+        assert "Draft preview" in response.content.decode()
+
+
+class TestEntityPages:
+    def test_company_page_cites_each_fact_at_its_passage(self, client, report):
+        response = client.get("/companies/astrazeneca/")
+        html = response.content.decode()
+        assert "China headquarters" in html and "Shanghai" in html
+        assert f"/articles/{REPORT_SLUG}/#p-21:~:text=" in html
+        # Relations both ways: AstraZeneca founded the fund; the fund was founded by it.
+        assert 'href="/companies/healthcare-industry-fund/"' in html
+        fund = client.get("/companies/healthcare-industry-fund/").content.decode()
+        assert "was founded by" in fund and 'href="/companies/astrazeneca/"' in fund
+        assert "received investment from" in client.get("/companies/abbisko/").content.decode()
+
+    def test_person_page_shows_role_and_quotes(self, client, report):
+        html = client.get("/people/leon-wang/").content.decode()
+        assert "Executive vice-president, International and China president" in html
+        assert html.count("<blockquote>") == 4
+
+    def test_event_page_shows_series_and_participants(self, client, report):
+        html = client.get("/events/ciie-4/").content.decode()
+        assert 'href="/events/china-international-import-expo/"' in html
+        assert 'href="/companies/astrazeneca/"' in html and "exhibitor" in html
+        series = client.get("/events/china-international-import-expo/").content.decode()
+        assert all(f'href="/events/ciie-{n}/"' in series for n in range(1, 5))
+
+    def test_tag_page_gathers_everything_tagged(self, client, report):
+        html = client.get("/tags/shanghai/").content.decode()
+        assert f'href="/articles/{REPORT_SLUG}/"' in html
+        assert 'href="/companies/astrazeneca/"' in html
+        product = client.get("/tags/roxadustat/").content.decode()
+        assert "Kidney diseases" in product
+
+    def test_facts_from_unpublished_articles_stay_private(self, client, report):
+        draft = make_article(
+            "draft", status=ArticleStatus.DRAFT, published_at=None, body="Acme has a secret plan."
+        )
+        Fact.objects.create(
+            company=Company.objects.get(slug="abbisko"),
+            label="Secret",
+            value="plan",
+            citation=Citation.objects.create(article=draft, excerpt="Acme has a secret plan."),
+        )
+        assert "secret" not in client.get("/companies/abbisko/").content.decode().lower()
+
+    @pytest.mark.parametrize(
+        "path",
+        ["/companies/nope/", "/people/nope/", "/events/nope/", "/tags/nope/", "/articles/nope/"],
+    )
+    def test_unknown_slugs_get_the_designed_404(self, client, db, path):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert "Page not found" in response.content.decode()
+
+
+def count_queries(client, path) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(path).status_code == 200
+    return len(context)
+
+
+QUERY_BUDGETS = {
+    "/": 6,
+    f"/articles/{REPORT_SLUG}/": 6,
+    "/companies/astrazeneca/": 8,
+    "/people/leon-wang/": 6,
+    "/events/ciie-4/": 7,
+    "/tags/shanghai/": 6,
+    "/companies/": 2,
+    "/tags/": 1,
+}
+
+
+@pytest.mark.parametrize("path, budget", QUERY_BUDGETS.items())
+def test_pages_stay_within_their_query_budget(client, report, path, budget):
+    assert count_queries(client, path) <= budget
+
+
+def test_query_count_does_not_grow_with_content(client, report):
+    """Forty more tags, facts and entities on a page cost no extra query."""
+    before = {path: count_queries(client, path) for path in QUERY_BUDGETS}
+    astrazeneca = Company.objects.get(slug="astrazeneca")
+    citation = Citation.objects.filter(article=report).first()
+    for n in range(40):
+        tag = Tag.objects.create(name=f"Extra {n}", kind="topic")
+        company = Company.objects.create(name=f"Extra {n}", slug=f"extra-{n}")
+        company.tags.add(Tag.objects.get(slug="shanghai"))
+        report.companies.add(company)
+        report.tags.add(tag)
+        astrazeneca.tags.add(tag)
+        Fact.objects.create(company=astrazeneca, label=f"Extra {n}", value="x", citation=citation)
+    after = {path: count_queries(client, path) for path in QUERY_BUDGETS}
+    assert after == before

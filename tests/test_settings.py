@@ -1,0 +1,122 @@
+"""Settings come from the environment, with safe defaults and readable errors.
+
+Each case imports the settings in a fresh interpreter, because settings are read
+once, at import.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+VARIABLES = (
+    "DJANGO_DEBUG",
+    "DJANGO_SECRET_KEY",
+    "DJANGO_ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "MEDIA_ROOT",
+)
+
+PRINT_SETTINGS = """
+import json
+from django.conf import settings
+print(json.dumps({
+    "debug": settings.DEBUG,
+    "engine": settings.DATABASES["default"]["ENGINE"],
+    "name": str(settings.DATABASES["default"]["NAME"]),
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "cache_location": settings.CACHES["default"].get("LOCATION", ""),
+    "hosts": settings.ALLOWED_HOSTS,
+    "media": str(settings.MEDIA_ROOT),
+    "secret": settings.SECRET_KEY,
+}))
+"""
+
+
+def run_python(code: str, **env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in VARIABLES}
+    clean["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def read_settings(**env) -> dict:
+    result = run_python(PRINT_SETTINGS, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_defaults_need_no_environment():
+    values = read_settings()
+    assert values["debug"] is False
+    assert values["engine"] == "django.db.backends.sqlite3"
+    assert values["name"] == str(ROOT / "var" / "db.sqlite3")
+    assert values["cache"].endswith("LocMemCache")
+    assert values["hosts"] == ["localhost", "127.0.0.1", "[::1]"]
+    assert values["media"] == str(ROOT / "var" / "media")
+
+
+def test_everything_is_read_from_the_environment(tmp_path):
+    values = read_settings(
+        DJANGO_DEBUG="true",
+        DJANGO_SECRET_KEY="from-the-environment",
+        DJANGO_ALLOWED_HOSTS="news.example.com, www.news.example.com",
+        DATABASE_URL="postgres://editor:pw@db.internal:5432/newsroom",
+        REDIS_URL="redis://cache.internal:6379/1",
+        MEDIA_ROOT=str(tmp_path),
+    )
+    assert values["debug"] is True
+    assert values["secret"] == "from-the-environment"
+    assert values["hosts"] == ["news.example.com", "www.news.example.com"]
+    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["name"] == "newsroom"
+    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache_location"] == "redis://cache.internal:6379/1"
+    assert values["media"] == str(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG='maybe' is not a boolean"),
+        ({"DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL could not be read"),
+    ],
+)
+def test_bad_settings_say_what_to_fix(env, message):
+    result = run_python(PRINT_SETTINGS, **env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_app_server_refuses_the_development_key_with_debug_off():
+    result = run_python("import newsroom.wsgi")
+    assert result.returncode != 0
+    assert "Set DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("env", [{"DJANGO_SECRET_KEY": "a-real-secret"}, {"DJANGO_DEBUG": "1"}])
+def test_app_server_starts_with_a_key_or_in_debug(env):
+    assert run_python("import newsroom.wsgi, newsroom.asgi", **env).returncode == 0
+
+
+def test_configured_cache_round_trips():
+    """The cache in use (Redis when REDIS_URL is set, else local memory) really works."""
+    from django.core.cache import cache
+
+    cache.set("newsroom-test", {"ok": 1}, 30)
+    assert cache.get("newsroom-test") == {"ok": 1}
+    cache.delete("newsroom-test")
+    if os.environ.get("REDIS_URL"):
+        assert type(cache).__name__ == "RedisCache"
