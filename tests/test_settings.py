@@ -113,10 +113,10 @@ def test_app_server_starts_with_a_key_or_in_debug(env):
 
 def test_configured_cache_round_trips():
     """The cache in use (Redis when REDIS_URL is set, else local memory) really works."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     cache.set("newsroom-test", {"ok": 1}, 30)
     assert cache.get("newsroom-test") == {"ok": 1}
     cache.delete("newsroom-test")
     if os.environ.get("REDIS_URL"):
-        assert type(cache).__name__ == "RedisCache"
+        assert type(caches["default"]).__name__ == "RedisCache"
