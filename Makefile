@@ -60,6 +60,7 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check .
 
 migrations-check: $(VENV)/.runtime
+	@mkdir -p var
 	$(MANAGE) makemigrations --check --dry-run
 
 check-fixtures: $(VENV)/.runtime

@@ -1,6 +1,7 @@
 """Admin registration for every model. The full editorial workflow is issue #4."""
 
 from django.contrib import admin
+from django.db import models
 
 from .models import (
     Article,
@@ -14,6 +15,7 @@ from .models import (
     Quote,
     Role,
     Tag,
+    TaggedItem,
 )
 
 
@@ -87,6 +89,8 @@ class CompanyAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
+    # Editors paste bare domains; assume HTTPS as Django 6 will.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [FactInline, RelationOutInline, RoleInline, ParticipationInline]
 
 
@@ -133,3 +137,11 @@ for model in (Fact, Role, CompanyRelation, Participation):
         autocomplete_fields=["citation"],
         search_fields=["citation__excerpt"],
     )
+
+
+@admin.register(TaggedItem)
+class TaggedItemAdmin(admin.ModelAdmin):
+    list_display = ["tag", "content_type", "object_id"]
+    list_filter = ["tag__kind", "content_type"]
+    list_select_related = ["tag", "content_type"]
+    autocomplete_fields = ["tag"]
