@@ -155,7 +155,7 @@ class TestLoading:
         first = content_snapshot()
         call_command("load_report", verbosity=0)
         assert content_snapshot() == first
-        assert TaggedItem.objects.count() == 88
+        assert TaggedItem.objects.count() == 81
 
     def test_if_missing_keeps_editors_changes(self, report):
         Company.objects.filter(slug="abbisko").update(description="Edited by an editor.")
