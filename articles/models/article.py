@@ -70,6 +70,15 @@ class Article(SlugNaturalKeyMixin, models.Model):
         help_text="What the image shows, for readers who cannot see it.",
     )
     image_credit = models.CharField(max_length=200, blank=True)
+    autolink = models.BooleanField(
+        default=True,
+        help_text="Link the first mention of each company, person, event, place and "
+        "product attached to this article to its page.",
+    )
+    autolink_skip = models.TextField(
+        blank=True,
+        help_text="Names or slugs not to link in this article, one a line.",
+    )
     companies = models.ManyToManyField(
         "articles.Company",
         blank=True,
@@ -120,6 +129,10 @@ class Article(SlugNaturalKeyMixin, models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    @property
+    def autolink_skip_list(self) -> set[str]:
+        return {line.strip().lower() for line in self.autolink_skip.splitlines() if line.strip()}
 
     def paragraphs(self) -> list[str]:
         """The body's paragraphs: the blocks between blank lines, as anchored on its page."""
