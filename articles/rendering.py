@@ -7,6 +7,11 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .autolink import Linkable, link_entities
+
+# Tags that name a thing a reader can look up; topics are not linked in the body.
+LINKED_TAG_KINDS = {"place", "product", "programme"}
+
 ANCHOR_ID = re.compile(r"^p-\d+$")
 
 ALLOWED_TAGS = {
@@ -68,3 +73,33 @@ def render_markdown(text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
+
+
+def render_article_body(article) -> str:
+    """The body as HTML, with the first mention of each attached entity linked.
+
+    Only entities attached to the article are linked (their rows are prefetched with
+    it, so this costs no query); editors attach more from the admin.
+    """
+    html = render_markdown(article.body)
+    if not article.autolink:
+        return html
+    return link_entities(html, _linkables(article))
+
+
+def _linkables(article) -> list[Linkable]:
+    skip = article.autolink_skip_list
+    candidates = [
+        *article.companies.all(),
+        *article.people.all(),
+        *article.events.all(),
+        *(tag for tag in article.tags.all() if tag.kind in LINKED_TAG_KINDS),
+    ]
+    linkables = []
+    for entity in candidates:
+        names = [entity.name, *entity.alias_list]
+        if entity.slug.lower() in skip or any(name.lower() in skip for name in names):
+            continue
+        key = f"{type(entity).__name__}:{entity.pk}"
+        linkables.append(Linkable(key, tuple(names), entity.get_absolute_url(), entity.name))
+    return linkables

@@ -1,6 +1,25 @@
-from django.urls import path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path, register_converter
 
-from . import views
+from . import feeds, views
+from .sitemaps import SITEMAPS
+
+
+class KindConverter:
+    """The kinds of thing an intersection or entity feed can be about."""
+
+    regex = "company|person|event|tag"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(KindConverter, "kind")
+
+PAIR = "<kind:kind_a>/<str:slug_a>/<kind:kind_b>/<str:slug_b>"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -14,4 +33,20 @@ urlpatterns = [
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event_detail"),
     path("tags/", views.TagListView.as_view(), name="tag_list"),
     path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag_detail"),
+    path("tags/<str:slug>/<str:group>/", views.TagGroupView.as_view(), name="tag_group"),
+    path(f"together/{PAIR}/", views.IntersectionView.as_view(), name="intersection"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    # Feeds
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
+    path("feed/<kind:kind>/<str:slug>/", feeds.EntityFeed(), name="entity_feed"),
+    path("feed/<kind:kind>/<str:slug>/atom/", feeds.EntityAtomFeed(), name="entity_feed_atom"),
+    path(f"together/{PAIR}/feed/", feeds.IntersectionFeed(), name="intersection_feed"),
+    path(
+        f"together/{PAIR}/feed/atom/", feeds.IntersectionAtomFeed(), name="intersection_feed_atom"
+    ),
+    # For machines
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -1,36 +1,103 @@
-"""Public pages. Each detail view takes its queryset from articles.selectors."""
+"""Public pages. Querysets come from articles.selectors; metadata from page_meta."""
 
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import selectors
+from . import intersections, search, selectors, structured_data, timeline
 from .models import Company, Event, Person, Tag
+from .page_meta import SITE_NAME, PageMeta, feed_links
+from .rendering import render_article_body
+from .renditions import renditions
 
 PAGE_SIZE = 20
+TAG_GROUP_PREVIEW = 10
+HOME = (SITE_NAME, "/")
 
 
-class HomeView(TemplateView):
+class PageMetaMixin:
+    """Puts `meta` (title, description, JSON-LD, breadcrumbs, feeds) in the context."""
+
+    def get_meta(self) -> PageMeta:
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meta = self.get_meta()
+        if len(meta.breadcrumbs) > 1:
+            meta.json_ld.append(structured_data.breadcrumbs(self.request, meta.breadcrumbs))
+        context["meta"] = meta
+        return context
+
+
+def _list_meta(title: str, url_name: str, description: str) -> PageMeta:
+    return PageMeta(
+        title=title, description=description, breadcrumbs=[HOME, (title, reverse(url_name))]
+    )
+
+
+def _entity_feeds(obj) -> list:
+    kind = intersections.kind_of(obj)
+    kwargs = {"kind": kind, "slug": obj.slug}
+    return feed_links(
+        obj.name, reverse("entity_feed", kwargs=kwargs), reverse("entity_feed_atom", kwargs=kwargs)
+    )
+
+
+def _together(obj, others) -> list[tuple[object, str]]:
+    """Links to the intersection pages of `obj` with each of `others`, once each."""
+    seen, links = set(), []
+    for other in others:
+        key = (intersections.kind_of(other), other.pk)
+        if other == obj or key in seen:
+            continue
+        seen.add(key)
+        links.append((other, intersections.intersection_url(obj, other)))
+    return links
+
+
+class HomeView(PageMetaMixin, TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
+        articles = list(selectors.article_listing()[:10])
         return super().get_context_data(
-            articles=selectors.published_articles().prefetch_related("tags")[:10],
-            companies=Company.objects.all()[:12],
-            people=Person.objects.all()[:12],
-            events=Event.objects.all()[:12],
-            tags=Tag.objects.all(),
+            lead=articles[0] if articles else None,
+            latest=articles[1:],
+            events=selectors.in_the_news(Event),
+            companies=selectors.in_the_news(Company),
+            people=selectors.in_the_news(Person),
+            tags_by_kind=selectors.top_tags_by_kind(),
             **kwargs,
         )
 
+    def get_meta(self):
+        meta = PageMeta(title=SITE_NAME, breadcrumbs=[HOME])
+        meta.feeds = feed_links("Latest articles", reverse("feed"), reverse("feed_atom"))
+        meta.json_ld.append(
+            {"@context": "https://schema.org", **structured_data.publisher(self.request)}
+        )
+        return meta
 
-class ArticleListView(ListView):
+
+class ArticleListView(PageMetaMixin, ListView):
     template_name = "articles/article_list.html"
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        return selectors.published_articles()
+        return selectors.article_listing()
+
+    def get_meta(self):
+        meta = _list_meta("Articles", "article_list", "The newsroom's articles, newest first.")
+        meta.feeds = feed_links("Latest articles", reverse("feed"), reverse("feed_atom"))
+        return meta
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(PageMetaMixin, DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
@@ -41,45 +108,319 @@ class ArticleDetailView(DetailView):
             return queryset
         return queryset.published()
 
+    def get_context_data(self, **kwargs):
+        article = self.object
+        self.images = renditions(article.image)
+        return super().get_context_data(
+            body_html=render_article_body(article),
+            related=selectors.related_articles(article=article),
+            images=self.images,
+            **kwargs,
+        )
 
-class EntityListView(ListView):
+    def get_meta(self):
+        article = self.object
+        image_url = self.request.build_absolute_uri(self.images[-1].url) if self.images else ""
+        meta = PageMeta(
+            title=article.title,
+            description=article.standfirst or article.paragraphs()[0][:200],
+            og_type="article",
+            image_url=image_url,
+            breadcrumbs=[
+                HOME,
+                ("Articles", reverse("article_list")),
+                (article.title, article.get_absolute_url()),
+            ],
+        )
+        meta.json_ld.append(structured_data.news_article(self.request, article, image_url))
+        return meta
+
+
+class EntityListView(PageMetaMixin, ListView):
     template_name = "articles/entity_list.html"
     paginate_by = PAGE_SIZE
+    heading = ""
+    url_name = ""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=self.heading, **kwargs)
+
+    def get_meta(self):
+        return _list_meta(
+            self.heading, self.url_name, f"{self.heading} in the newsroom's reports, A to Z."
+        )
 
 
 class CompanyListView(EntityListView):
     model = Company
-    extra_context = {"heading": "Companies"}
-
-
-class CompanyDetailView(DetailView):
-    queryset = selectors.company_detail_queryset()
+    heading, url_name = "Companies", "company_list"
 
 
 class PersonListView(EntityListView):
     model = Person
-    extra_context = {"heading": "People"}
-
-
-class PersonDetailView(DetailView):
-    queryset = selectors.person_detail_queryset()
+    heading, url_name = "People", "person_list"
 
 
 class EventListView(EntityListView):
     model = Event
-    extra_context = {"heading": "Events"}
+    heading, url_name = "Events", "event_list"
 
 
-class EventDetailView(DetailView):
+class EntityDetailView(PageMetaMixin, DetailView):
+    list_title = ""
+    list_url_name = ""
+
+    def entity_meta(self, description: str, json_ld: dict, og_type: str = "website"):
+        obj = self.object
+        meta = PageMeta(
+            title=obj.name,
+            description=description[:300],
+            og_type=og_type,
+            breadcrumbs=[
+                HOME,
+                (self.list_title, reverse(self.list_url_name)),
+                (obj.name, obj.get_absolute_url()),
+            ],
+        )
+        meta.json_ld.append(json_ld)
+        meta.feeds = _entity_feeds(obj)
+        return meta
+
+
+class CompanyDetailView(EntityDetailView):
+    queryset = selectors.company_detail_queryset()
+    list_title, list_url_name = "Companies", "company_list"
+
+    def get_context_data(self, **kwargs):
+        company = self.object
+        facts = [(fact, f"{company.name}: {fact.label}") for fact in company.facts.all()]
+        facts += [
+            (rel, f"{company.name} {rel.get_kind_display()} {rel.target}")
+            for rel in company.relations_out.all()
+        ]
+        facts += [
+            (rel, f"{company.name} {rel.inverse_label} {rel.source}")
+            for rel in company.relations_in.all()
+        ]
+        events = [p.event for p in company.participations.all()]
+        others = [
+            *(r.target for r in company.relations_out.all()),
+            *(r.source for r in company.relations_in.all()),
+            *events,
+            *(role.person for role in company.roles.all()),
+            *company.tags.all(),
+        ]
+        return super().get_context_data(
+            timeline=timeline.build(events=events, articles=company.articles.all(), facts=facts),
+            together=_together(company, others),
+            **kwargs,
+        )
+
+    def get_meta(self):
+        company = self.object
+        description = company.description or f"{company.name}: what the newsroom's reports say."
+        return self.entity_meta(description, structured_data.organization(self.request, company))
+
+
+class PersonDetailView(EntityDetailView):
+    queryset = selectors.person_detail_queryset()
+    list_title, list_url_name = "People", "person_list"
+
+    def get_context_data(self, **kwargs):
+        person = self.object
+        facts = [(fact, f"{person.name}: {fact.label}") for fact in person.facts.all()]
+        others = [*(role.company for role in person.roles.all()), *person.tags.all()]
+        return super().get_context_data(
+            timeline=timeline.build(articles=person.articles.all(), facts=facts),
+            together=_together(person, others),
+            **kwargs,
+        )
+
+    def get_meta(self):
+        person = self.object
+        roles = list(person.roles.all())
+        description = person.bio or f"{person.name}: roles, quotes and reports."
+        return self.entity_meta(
+            description, structured_data.person(self.request, person, roles), og_type="profile"
+        )
+
+
+class EventDetailView(EntityDetailView):
     queryset = selectors.event_detail_queryset()
+    list_title, list_url_name = "Events", "event_list"
+
+    def get_context_data(self, **kwargs):
+        event = self.object
+        facts = [(fact, f"{event.name}: {fact.label}") for fact in event.facts.all()]
+        facts += [(rel, str(rel)) for rel in event.company_relations.all()]
+        companies = [p.company for p in event.participations.all()]
+        others = [
+            *companies,
+            *(r.source for r in event.company_relations.all()),
+            *(r.target for r in event.company_relations.all()),
+            *event.tags.all(),
+        ]
+        return super().get_context_data(
+            timeline=timeline.build(
+                events=[event, *event.editions.all()], articles=event.articles.all(), facts=facts
+            ),
+            together=_together(event, others),
+            **kwargs,
+        )
+
+    def get_meta(self):
+        event = self.object
+        description = event.description or f"{event.name}: who took part and what happened."
+        return self.entity_meta(description, structured_data.event(self.request, event))
 
 
-class TagListView(ListView):
-    model = Tag
+class TagListView(PageMetaMixin, ListView):
+    template_name = "articles/tag_list.html"
+
+    def get_queryset(self):
+        return selectors.tags_with_counts()
+
+    def get_meta(self):
+        return _list_meta(
+            "Tags",
+            "tag_list",
+            "Topics, places, products, programmes and "
+            "sectors in the newsroom's reports, with how often each is used.",
+        )
 
 
-class TagDetailView(DetailView):
+class TagDetailView(PageMetaMixin, DetailView):
     queryset = selectors.tag_detail_queryset()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tagged=selectors.tagged_with(tag=self.object), **kwargs)
+        tag = self.object
+        groups = []
+        for group in selectors.TAG_GROUPS:
+            items = list(selectors.tagged_queryset(tag=tag, group=group)[: TAG_GROUP_PREVIEW + 1])
+            more = len(items) > TAG_GROUP_PREVIEW
+            url = reverse("tag_group", kwargs={"slug": tag.slug, "group": group})
+            groups.append((group, items[:TAG_GROUP_PREVIEW], more, url))
+        entities = [item for name, items, _, _ in groups if name != "articles" for item in items]
+        return super().get_context_data(groups=groups, together=_together(tag, entities), **kwargs)
+
+    def get_meta(self):
+        tag = self.object
+        meta = PageMeta(
+            title=tag.name,
+            description=tag.description or f"Everything the newsroom has on {tag.name}.",
+            breadcrumbs=[HOME, ("Tags", reverse("tag_list")), (tag.name, tag.get_absolute_url())],
+        )
+        meta.json_ld.append(
+            structured_data.entity_ref(self.request, tag) | {"@context": "https://schema.org"}
+        )
+        meta.feeds = _entity_feeds(tag)
+        return meta
+
+
+class TagGroupView(PageMetaMixin, ListView):
+    """All the articles, companies, people or events carrying one tag, paginated."""
+
+    template_name = "articles/tag_group.html"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        if self.kwargs["group"] not in selectors.TAG_GROUPS:
+            raise Http404("No such group.")
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return selectors.tagged_queryset(tag=self.tag, group=self.kwargs["group"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, group=self.kwargs["group"], **kwargs)
+
+    def get_meta(self):
+        group = self.kwargs["group"].capitalize()
+        path = reverse("tag_group", kwargs=self.kwargs)
+        return PageMeta(
+            title=f"{self.tag.name}: {group}",
+            description=f"{group} tagged {self.tag.name}.",
+            breadcrumbs=[
+                HOME,
+                ("Tags", reverse("tag_list")),
+                (self.tag.name, self.tag.get_absolute_url()),
+                (group, path),
+            ],
+        )
+
+
+class IntersectionView(PageMetaMixin, TemplateView):
+    template_name = "articles/intersection.html"
+
+    def get(self, request, *args, **kwargs):
+        self.pair = selectors.intersection_pair(**kwargs)
+        canonical = intersections.intersection_url(*self.pair)
+        if request.path != canonical:
+            return HttpResponsePermanentRedirect(canonical)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        first, second = self.pair
+        return super().get_context_data(
+            first=first,
+            second=second,
+            articles=intersections.articles_about_both(first, second).prefetch_related("tags"),
+            connections=intersections.connections(first, second),
+            **kwargs,
+        )
+
+    def get_meta(self):
+        first, second = self.pair
+        path = intersections.intersection_url(first, second)
+        meta = PageMeta(
+            title=f"{first.name} × {second.name}",
+            description=f"Articles and facts that connect {first.name} and {second.name}.",
+            breadcrumbs=[
+                HOME,
+                (first.name, first.get_absolute_url()),
+                (f"{first.name} × {second.name}", path),
+            ],
+        )
+        meta.feeds = feed_links(
+            f"{first.name} × {second.name}",
+            intersections.intersection_url(first, second, name="intersection_feed"),
+            intersections.intersection_url(first, second, name="intersection_feed_atom"),
+        )
+        return meta
+
+
+class SearchView(PageMetaMixin, TemplateView):
+    template_name = "articles/search.html"
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.get("q", "")[:200]
+        results = search.search(query)
+        articles = [
+            (article, search.snippet(article.body, results.terms))
+            for article in results.groups.get("articles", [])
+        ]
+        return super().get_context_data(
+            query=query,
+            results=results,
+            article_hits=articles,
+            suggestions=selectors.top_tags_by_kind(per_kind=4) if not results.total else {},
+            **kwargs,
+        )
+
+    def get_meta(self):
+        return PageMeta(
+            title="Search",
+            description="Search articles, companies, people, events and tags.",
+            breadcrumbs=[HOME, ("Search", reverse("search"))],
+        )
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", f"Sitemap: {sitemap}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def favicon(request):
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

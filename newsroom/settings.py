@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     # Before staticfiles so that runserver, too, serves through whitenoise.
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "taggit",
     "articles",
 ]
@@ -81,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            "builtins": ["articles.templatetags.newsroom"],
         },
     },
 ]

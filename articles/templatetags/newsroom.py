@@ -1,12 +1,54 @@
+import json
+import re
+
 from django import template
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles.rendering import render_markdown
 
 register = template.Library()
 
+# As django.utils.html.json_script: nothing in the data can close the script element.
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
 
 @register.filter
 def markdown(text: str) -> str:
-    """Render an article body; safe because render_markdown sanitises with nh3."""
+    """Render Markdown; safe because render_markdown sanitises with nh3."""
     return mark_safe(render_markdown(text))  # noqa: S308 (sanitised above)
+
+
+@register.filter
+def json_ld(data: dict) -> str:
+    """A JSON-LD block. Data blocks are not executed, so no CSP allowance is needed."""
+    payload = json.dumps(data, ensure_ascii=False, default=str).translate(_JSON_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308
+
+
+@register.filter
+def highlight(text: str, terms: list[str]) -> str:
+    """Wrap each search term in <mark>, escaping everything (terms included)."""
+    if not terms:
+        return escape(text)
+    pattern = re.compile("(" + "|".join(re.escape(term) for term in terms) + ")", re.IGNORECASE)
+    # re.split with a group alternates text, match, text, …: odd pieces are matches.
+    pieces = [
+        f"<mark>{escape(piece)}</mark>" if n % 2 else str(escape(piece))
+        for n, piece in enumerate(pattern.split(str(text)))
+    ]
+    return mark_safe("".join(pieces))  # noqa: S308 (every piece escaped)
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context) -> str:
+    """This page's one address: no query string but a page number past the first."""
+    request = context["request"]
+    url = request.build_absolute_uri(request.path)
+    page = request.GET.get("page", "")
+    return f"{url}?page={page}" if page.isdigit() and int(page) > 1 else url
+
+
+@register.filter
+def srcset(images) -> str:
+    return ", ".join(f"{image.url} {image.width}w" for image in images)

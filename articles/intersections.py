@@ -1,0 +1,73 @@
+"""Two entities or tags together: their shared articles and what connects them.
+
+A pair has one canonical URL (kinds in a fixed order, then slugs), so
+AstraZeneca × CIIE and CIIE × AstraZeneca are the same page.
+"""
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+
+from .models import Article, Company, CompanyRelation, Event, Participation, Person, Role, Tag
+
+KINDS = {"company": Company, "person": Person, "event": Event, "tag": Tag}
+ARTICLE_FIELD = {"company": "companies", "person": "people", "event": "events", "tag": "tags"}
+
+
+def kind_of(obj) -> str:
+    return type(obj).__name__.lower()
+
+
+def canonical_pair(a, b) -> tuple:
+    order = list(KINDS)
+    return tuple(sorted((a, b), key=lambda obj: (order.index(kind_of(obj)), obj.slug)))
+
+
+def intersection_url(a, b, *, name="intersection") -> str:
+    first, second = canonical_pair(a, b)
+    return reverse(
+        name,
+        kwargs={
+            "kind_a": kind_of(first),
+            "slug_a": first.slug,
+            "kind_b": kind_of(second),
+            "slug_b": second.slug,
+        },
+    )
+
+
+def articles_about_both(a, b) -> QuerySet[Article]:
+    return (
+        Article.objects.published()
+        .filter(**{ARTICLE_FIELD[kind_of(a)]: a})
+        .filter(**{ARTICLE_FIELD[kind_of(b)]: b})
+        .for_listing()
+    )
+
+
+def connections(a, b) -> list:
+    """Cited rows that link the two directly, from published articles only."""
+    kinds = {kind_of(a), kind_of(b)}
+    live = Article.objects.published()
+    by_kind = {kind_of(a): a, kind_of(b): b}
+    rows: QuerySet | list = []
+    if kinds == {"company"}:
+        rows = CompanyRelation.objects.filter(
+            Q(source=a, target=b) | Q(source=b, target=a)
+        ).select_related("source", "target", "event")
+    elif kinds == {"company", "event"}:
+        company, event = by_kind["company"], by_kind["event"]
+        return [
+            *Participation.objects.filter(
+                company=company, event=event, citation__article__in=live
+            ).select_related("company", "event", "citation__article"),
+            *CompanyRelation.objects.filter(Q(source=company) | Q(target=company), event=event)
+            .filter(citation__article__in=live)
+            .select_related("source", "target", "event", "citation__article"),
+        ]
+    elif kinds == {"company", "person"}:
+        rows = Role.objects.filter(
+            company=by_kind["company"], person=by_kind["person"]
+        ).select_related("person", "company")
+    if not rows:
+        return []
+    return list(rows.filter(citation__article__in=live).select_related("citation__article"))

@@ -1,0 +1,29 @@
+"""What every public page tells search engines and link previews about itself."""
+
+from dataclasses import dataclass, field
+
+SITE_NAME = "Newsroom"
+DEFAULT_DESCRIPTION = "Business news: companies, people and events, and how they connect."
+
+
+@dataclass
+class PageMeta:
+    title: str
+    description: str = DEFAULT_DESCRIPTION
+    og_type: str = "website"  # "article" for articles, "profile" for people
+    image_url: str = ""
+    # (name, path) pairs from the home page down to this page.
+    breadcrumbs: list[tuple[str, str]] = field(default_factory=list)
+    json_ld: list[dict] = field(default_factory=list)
+    feeds: list[tuple[str, str, str]] = field(default_factory=list)  # (title, path, mime)
+
+    @property
+    def full_title(self) -> str:
+        return self.title if self.title == SITE_NAME else f"{self.title} · {SITE_NAME}"
+
+
+def feed_links(title: str, rss_path: str, atom_path: str) -> list[tuple[str, str, str]]:
+    return [
+        (f"{title} (RSS)", rss_path, "application/rss+xml"),
+        (f"{title} (Atom)", atom_path, "application/atom+xml"),
+    ]

@@ -1,0 +1,63 @@
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
+from django.urls import reverse
+
+from . import selectors
+from .models import Company, Event, Person, Tag
+
+
+class ArticleSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return selectors.published_articles()
+
+    def lastmod(self, article):
+        return article.updated_at
+
+
+class EntitySitemap(Sitemap):
+    changefreq = "weekly"
+
+    def __init__(self, model):
+        self.model = model
+
+    def items(self):
+        return self.model.objects.order_by("pk")
+
+    def lastmod(self, entity):
+        return entity.updated_at
+
+
+class TagSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Tag.objects.order_by("pk")
+
+
+class SectionSitemap(Sitemap):
+    """The home page and the lists, last modified when their newest item was."""
+
+    changefreq = "daily"
+    names = ("home", "article_list", "company_list", "person_list", "event_list", "tag_list")
+
+    def items(self):
+        latest = selectors.published_articles().aggregate(latest=Max("updated_at"))["latest"]
+        return [(name, latest) for name in self.names]
+
+    def location(self, item):
+        return reverse(item[0])
+
+    def lastmod(self, item):
+        return item[1]
+
+
+SITEMAPS = {
+    "sections": SectionSitemap,
+    "articles": ArticleSitemap,
+    "companies": EntitySitemap(Company),
+    "people": EntitySitemap(Person),
+    "events": EntitySitemap(Event),
+    "tags": TagSitemap,
+}

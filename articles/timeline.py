@@ -1,0 +1,54 @@
+"""An entity's timeline: events, articles and dated facts merged in date order.
+
+Built from rows the detail page has already loaded, so it costs no query. Dates
+are shown at their precision; entries whose date the source does not pin down
+come last, in the source's words.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from .models.citations import format_partial_date
+
+
+@dataclass(frozen=True)
+class Entry:
+    on: date | None
+    precision: str
+    date_text: str
+    kind: str  # "event", "article" or "fact"
+    label: str
+    url: str
+
+    @property
+    def when(self) -> str:
+        return format_partial_date(self.on, self.precision, self.date_text) or "Date not stated"
+
+    @property
+    def iso(self) -> str:
+        """The machine-readable date, no more precise than what is known."""
+        if not self.on:
+            return ""
+        return self.on.strftime({"year": "%Y", "month": "%Y-%m"}.get(self.precision, "%Y-%m-%d"))
+
+
+def _sort_key(entry: Entry):
+    return (entry.on is None, entry.on or date.max, entry.kind, entry.label)
+
+
+def build(*, events=(), articles=(), facts=()) -> list[Entry]:
+    entries = [
+        Entry(e.starts_on, e.date_precision, e.date_text, "event", str(e), e.get_absolute_url())
+        for e in events
+    ]
+    entries += [
+        Entry(a.published_at.date(), "day", "", "article", a.title, a.get_absolute_url())
+        for a in articles
+        if a.published_at
+    ]
+    entries += [
+        Entry(f.date, f.date_precision, f.date_text, "fact", label, f.citation.get_absolute_url())
+        for f, label in facts
+        if f.date or f.date_text
+    ]
+    return sorted(set(entries), key=_sort_key)
