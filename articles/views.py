@@ -1,7 +1,7 @@
 """Public pages. Querysets come from articles.selectors; metadata from page_meta."""
 
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
@@ -424,3 +424,9 @@ def robots_txt(request):
 @require_GET
 def favicon(request):
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+def page_not_found(request, exception):
+    """The 404 page in the site's design, with its own title and description."""
+    meta = PageMeta(title="Page not found", description="There is no page at this address.")
+    return render(request, "404.html", {"meta": meta}, status=404)

@@ -235,3 +235,22 @@ def test_query_count_does_not_grow_with_content(client, report):
         make_article(f"extra-{n}", body="Another story.").companies.add(astrazeneca)
     after = {path: count_queries(client, path) for path in QUERY_BUDGETS}
     assert after == before
+
+
+@pytest.mark.parametrize("query", ["?page=abc", "?page=0", "?page=99999", "?page=-1", "?page=1e9"])
+def test_bad_page_numbers_are_404_not_500(client, report, query):
+    for path in ("/articles/", "/companies/", "/tags/china/companies/"):
+        assert client.get(path + query).status_code == 404
+
+
+def test_unknown_tag_group_is_404(client, report):
+    assert client.get("/tags/china/widgets/").status_code == 404
+
+
+def test_server_error_page_is_in_the_site_design(client, db, settings):
+    from django.views.defaults import server_error
+
+    response = server_error(client.get("/").wsgi_request)
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong" in html and "site.css" in html

@@ -1,0 +1,64 @@
+import pytest
+
+from articles.search import parse_terms, snippet
+
+from .conftest import REPORT_SLUG
+
+pytestmark = pytest.mark.django_db
+
+
+def test_results_are_grouped_by_type_with_terms_highlighted(client, report):
+    response = client.get("/search/", {"q": "shanghai"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    for heading in ('id="r-articles"', 'id="r-companies"', 'id="r-tags"'):
+        assert heading in html
+    assert f'href="/articles/{REPORT_SLUG}/"' in html
+    assert 'href="/companies/shanghai-international-life-science-innovation-campus/"' in html
+    assert "<mark>Shanghai</mark>" in html
+
+
+def test_every_word_must_match(client, report):
+    html = client.get("/search/", {"q": "Leon Wang"}).content.decode()
+    assert 'href="/people/leon-wang/"' in html
+    none = client.get("/search/", {"q": "Wang Roxadustat zebra"}).content.decode()
+    assert "Nothing matches" in none and "Or browse by tag" in none
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "%",
+        "_",
+        "'; DROP TABLE articles_article; --",
+        "*" * 500,
+        "🙂",
+        "\x00",
+        "<script>alert(1)</script>",
+        "a" * 5000,
+        "R&D",
+        "Jing'an",
+    ],
+)
+def test_odd_queries_get_a_helpful_page_never_an_error(client, report, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "Search" in html
+
+
+def test_queries_are_cleaned_into_a_few_bounded_terms():
+    assert parse_terms("  AstraZeneca   China  china ") == ["AstraZeneca", "China"]
+    assert parse_terms("%%% --- ***") == []
+    assert parse_terms("R&D Jing'an") == ["R&D", "Jing'an"]
+    assert len(parse_terms(" ".join(f"w{n}" for n in range(50)))) == 8
+    assert all(len(term) <= 40 for term in parse_terms("x" * 500))
+
+
+def test_snippet_centres_on_the_first_match():
+    text = "word " * 100 + "Roxadustat for kidney diseases " + "word " * 100
+    assert "Roxadustat" in snippet(text, ["roxadustat"])
+    assert snippet(text, ["roxadustat"]).startswith("… ")

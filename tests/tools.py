@@ -1,0 +1,57 @@
+"""Real external tools the suite drives: Chromium, axe-core, the Nu HTML validator.
+
+Locally a missing tool skips its tests with a loud reason; in CI
+(NEWSROOM_REQUIRE_TOOLS=1, set by .ci/run) a missing tool fails them instead.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_MODULES = ROOT / "node_modules"
+AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
+VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+CHROMIUM_CANDIDATES = (
+    "/usr/lib/chromium/chromium",
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+)
+# Keep Chromium off the network and working as root (see TESTING.md).
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def chromium_path() -> str | None:
+    configured = os.environ.get("CHROMIUM_PATH")
+    if configured:
+        return configured if Path(configured).exists() else None
+    return next((path for path in CHROMIUM_CANDIDATES if Path(path).exists()), None)
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip loudly when a tool is missing, or fail when CI says it must be there."""
+    if condition:
+        return
+    message = f"MISSING TOOL: {reason}"
+    if os.environ.get("NEWSROOM_REQUIRE_TOOLS") == "1":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def require_vnu() -> tuple[str, Path]:
+    java = shutil.which("java")
+    require(java is not None, "java is not installed (apt-get install default-jre-headless)")
+    require(VNU_JAR.exists(), f"{VNU_JAR} is missing: run `npm ci`")
+    return java, VNU_JAR
