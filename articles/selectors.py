@@ -201,3 +201,11 @@ def tagged_queryset(*, tag: Tag, group: str) -> QuerySet:
         "events": Event.objects.order_by("name"),
     }
     return sources[group].filter(tags=tag)
+
+
+def dated_events(*, upcoming: bool, limit: int = 5) -> QuerySet[Event]:
+    """Events from today on (soonest first), or before today (latest first)."""
+    today = timezone.localdate()
+    if upcoming:
+        return Event.objects.filter(starts_on__gte=today).order_by("starts_on")[:limit]
+    return Event.objects.filter(starts_on__lt=today).order_by("-starts_on")[:limit]

@@ -68,6 +68,8 @@ class HomeView(PageMetaMixin, TemplateView):
         return super().get_context_data(
             lead=articles[0] if articles else None,
             latest=articles[1:],
+            upcoming_events=selectors.dated_events(upcoming=True),
+            recent_events=selectors.dated_events(upcoming=False),
             events=selectors.in_the_news(Event),
             companies=selectors.in_the_news(Company),
             people=selectors.in_the_news(Person),

@@ -38,6 +38,24 @@ ROUTES = [
     ("event_detail", {"slug": "ciie-4"}, "/events/ciie-4/"),
     ("tag_list", {}, "/tags/"),
     ("tag_detail", {"slug": "shanghai"}, "/tags/shanghai/"),
+    ("tag_group", {"slug": "shanghai", "group": "companies"}, "/tags/shanghai/companies/"),
+    (
+        "intersection",
+        {"kind_a": "company", "slug_a": "astrazeneca", "kind_b": "event", "slug_b": "ciie-4"},
+        "/together/company/astrazeneca/event/ciie-4/",
+    ),
+    (
+        "intersection_feed",
+        {"kind_a": "company", "slug_a": "astrazeneca", "kind_b": "tag", "slug_b": "china"},
+        "/together/company/astrazeneca/tag/china/feed/",
+    ),
+    ("search", {}, "/search/"),
+    ("feed", {}, "/feed/"),
+    ("feed_atom", {}, "/feed/atom/"),
+    ("entity_feed", {"kind": "person", "slug": "leon-wang"}, "/feed/person/leon-wang/"),
+    ("entity_feed_atom", {"kind": "tag", "slug": "china"}, "/feed/tag/china/atom/"),
+    ("sitemap", {}, "/sitemap.xml"),
+    ("robots_txt", {}, "/robots.txt"),
 ]
 
 
@@ -45,7 +63,7 @@ ROUTES = [
 def test_urls_reverse_and_resolve(name, kwargs, path):
     assert reverse(name, kwargs=kwargs) == path
     match = resolve(path)
-    assert match.url_name == name and match.kwargs == kwargs
+    assert match.url_name == name and match.captured_kwargs == kwargs
 
 
 class LinkCollector(HTMLParser):
@@ -187,7 +205,7 @@ def count_queries(client, path) -> int:
 # Every public page type, with the most queries it may run. Eight is the target for
 # any public page; the test below shows the counts do not grow with content.
 QUERY_BUDGETS = {
-    "/": 6,
+    "/": 8,
     "/articles/": 3,
     f"/articles/{REPORT_SLUG}/": 7,
     "/companies/": 2,
@@ -254,3 +272,28 @@ def test_server_error_page_is_in_the_site_design(client, db, settings):
     assert response.status_code == 500
     html = response.content.decode()
     assert "Something went wrong" in html and "site.css" in html
+
+
+def test_home_shows_upcoming_and_recent_dated_events(client, report):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    Event.objects.create(
+        name="Next Expo",
+        slug="next-expo",
+        starts_on=today + timedelta(days=30),
+        date_precision="day",
+    )
+    Event.objects.create(
+        name="Last Expo",
+        slug="last-expo",
+        starts_on=today - timedelta(days=30),
+        date_precision="month",
+    )
+    html = client.get("/").content.decode()
+    upcoming = html.split('id="upcoming-heading"')[1].split("</section>")[0]
+    recent = html.split('id="recent-heading"')[1].split("</section>")[0]
+    assert "Next Expo" in upcoming and "Last Expo" in recent
+    assert (today - timedelta(days=30)).strftime("%B %Y") in recent
