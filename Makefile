@@ -46,7 +46,7 @@ run: setup
 	@echo ""
 	@echo "  Newsroom:  http://127.0.0.1:$(PORT)/"
 	@echo "  Admin:     http://127.0.0.1:$(PORT)/admin/"
-	@echo "  Editor login: $(MANAGE) createsuperuser   (see README: Editor logins)"
+	@echo "  Editor login: $(MANAGE) create_account NAME --role editor   (see README: Editor logins)"
 	@echo ""
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}" \
 	  $(VENV)/bin/gunicorn newsroom.wsgi --bind 127.0.0.1:$(PORT) --workers 2 \

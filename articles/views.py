@@ -8,8 +8,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import intersections, search, selectors, structured_data, timeline
-from .models import Company, Event, Person, Tag
+from . import editorial, intersections, search, selectors, structured_data, timeline
+from .models import Article, Company, Event, Person, Tag
 from .page_meta import SITE_NAME, PageMeta, feed_links
 from .rendering import render_article_body
 from .renditions import renditions
@@ -60,6 +60,19 @@ def _together(obj, others) -> list[tuple[object, str]]:
     return links
 
 
+class OldSlugRedirectMixin:
+    """A renamed or merged page's old address answers 301 to the new one."""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            target = editorial.redirect_target(self.model or self.queryset.model, kwargs["slug"])
+            if target is None or target.get_absolute_url() == request.path:
+                raise
+            return HttpResponsePermanentRedirect(target.get_absolute_url())
+
+
 class HomeView(PageMetaMixin, TemplateView):
     template_name = "articles/home.html"
 
@@ -99,7 +112,8 @@ class ArticleListView(PageMetaMixin, ListView):
         return meta
 
 
-class ArticleDetailView(PageMetaMixin, DetailView):
+class ArticleDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
+    model = Article
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
@@ -168,7 +182,7 @@ class EventListView(EntityListView):
     heading, url_name = "Events", "event_list"
 
 
-class EntityDetailView(PageMetaMixin, DetailView):
+class EntityDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
     list_title = ""
     list_url_name = ""
 
@@ -291,7 +305,7 @@ class TagListView(PageMetaMixin, ListView):
         )
 
 
-class TagDetailView(PageMetaMixin, DetailView):
+class TagDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
     queryset = selectors.tag_detail_queryset()
 
     def get_context_data(self, **kwargs):

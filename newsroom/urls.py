@@ -3,10 +3,6 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
-admin.site.site_header = "Newsroom"
-admin.site.site_title = "Newsroom admin"
-admin.site.index_title = "Content"
-
 
 def serve_media(request, path):
     """Uploaded media, served by the app on the embedded defaults.

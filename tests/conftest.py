@@ -40,3 +40,21 @@ def seed_text() -> str:
     if not SEED_FILE.exists():
         pytest.skip(f"the seed report is not at {SEED_FILE}")
     return SEED_FILE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def writer(db):
+    from articles.roles import WRITER
+
+    from .admin_helpers import make_user
+
+    return make_user("writer", group=WRITER)
+
+
+@pytest.fixture
+def editor(db):
+    from articles.roles import EDITOR
+
+    from .admin_helpers import make_user
+
+    return make_user("editor", group=EDITOR)

@@ -12,6 +12,7 @@ from .facts import (
     Quote,
     Role,
 )
+from .redirects import SlugRedirect
 from .tags import Tag, TaggedItem, TagKind
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "Person",
     "Quote",
     "Role",
+    "SlugRedirect",
     "Tag",
     "TagKind",
     "TaggedItem",

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
+from ..image_uploads import validate_image_upload
 from .naturalkeys import SlugNaturalKeyManager, SlugNaturalKeyMixin, choice_constraint
 from .tags import TaggedItem
 
@@ -60,14 +61,24 @@ class Article(SlugNaturalKeyMixin, models.Model):
         blank=True,
         help_text="When the article goes live. A future time schedules it.",
     )
+    lock_version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Counts saves, so that a save based on an older copy is refused.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
+    image = models.ImageField(
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        validators=[validate_image_upload],
+        help_text="JPEG, PNG, WebP or GIF, up to 10 MB and 40 megapixels.",
+    )
     image_caption = models.CharField(max_length=500, blank=True)
     image_alt = models.CharField(
         max_length=300,
         blank=True,
-        help_text="What the image shows, for readers who cannot see it.",
+        help_text="What the image shows, for readers who cannot see it. Required with an image.",
     )
     image_credit = models.CharField(max_length=200, blank=True)
     autolink = models.BooleanField(
@@ -111,6 +122,10 @@ class Article(SlugNaturalKeyMixin, models.Model):
                 | models.Q(published_at__isnull=False),
                 name="article_published_has_date",
             ),
+            models.CheckConstraint(
+                condition=models.Q(image="") | ~models.Q(image_alt=""),
+                name="article_image_has_alt",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
@@ -118,6 +133,14 @@ class Article(SlugNaturalKeyMixin, models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # Count from the stored value, not this copy's: a restored revision or a
+        # stale form must still move the counter forward (see admin conflict check).
+        if self.pk:
+            stored = type(self).objects.filter(pk=self.pk).values_list("lock_version", flat=True)
+            self.lock_version = (stored.first() or 0) + 1
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("article_detail", kwargs={"slug": self.slug})

@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
+from ..image_uploads import validate_image_upload
 from .citations import DatePrecision, format_partial_date
 from .naturalkeys import SlugNaturalKeyManager, SlugNaturalKeyMixin, choice_constraint
 from .tags import TaggedItem
@@ -51,7 +52,7 @@ class Company(NamedEntity):
     )
     description = models.TextField(blank=True, help_text="What it is, in the newsroom's words.")
     website = models.URLField(blank=True)
-    logo = models.ImageField(upload_to="logos/", blank=True)
+    logo = models.ImageField(upload_to="logos/", blank=True, validators=[validate_image_upload])
     tags = TaggableManager(through=TaggedItem, blank=True)
 
     class Meta(NamedEntity.Meta):
@@ -64,7 +65,7 @@ class Company(NamedEntity):
 
 class Person(NamedEntity):
     bio = models.TextField(blank=True, help_text="Who they are, in the newsroom's words.")
-    photo = models.ImageField(upload_to="people/", blank=True)
+    photo = models.ImageField(upload_to="people/", blank=True, validators=[validate_image_upload])
     tags = TaggableManager(through=TaggedItem, blank=True)
 
     class Meta(NamedEntity.Meta):

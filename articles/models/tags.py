@@ -64,3 +64,7 @@ class TaggedItem(GenericTaggedItemBase):
         indexes = [
             models.Index(fields=["content_type", "object_id"], name="tagged_item_object_idx")
         ]
+
+    def __str__(self):
+        # taggit's version loads the tagged object: a query per row in the admin.
+        return f"{self.tag} on {self.content_type.model} {self.object_id}"

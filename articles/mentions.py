@@ -1,0 +1,69 @@
+"""Known entities an article's text mentions but the article is not linked to yet.
+
+Shown on the article's admin form, so the editor can attach them in one step.
+"""
+
+import re
+from dataclasses import dataclass
+
+from .models import Article, Company, Event, Person, Tag
+from .rendering import LINKED_TAG_KINDS
+
+# Which article field each kind is attached through.
+ATTACH_FIELDS = {Company: "companies", Person: "people", Event: "events", Tag: "tags"}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    obj: object
+    field: str  # the article field that attaches it
+    name: str  # the name or alias found in the text
+
+    @property
+    def key(self) -> str:
+        return f"{self.field}:{self.obj.pk}"
+
+
+def _mentioned(text: str, names: list[str]) -> str | None:
+    for name in sorted(names, key=len, reverse=True):
+        if name and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+            return name
+    return None
+
+
+def suggestions(article: Article) -> list[Suggestion]:
+    text = "\n".join([article.title, article.standfirst, article.body])
+    attached = {}
+    if article.pk:
+        attached = {
+            field: set(getattr(article, field).values_list("pk", flat=True))
+            for field in ATTACH_FIELDS.values()
+        }
+    found = []
+    for model, field in ATTACH_FIELDS.items():
+        candidates = model.objects.only("pk", "name", "aliases")
+        if model is Tag:
+            candidates = candidates.filter(kind__in=LINKED_TAG_KINDS)
+        for obj in candidates:
+            if obj.pk in attached.get(field, ()):
+                continue
+            name = _mentioned(text, [obj.name, *obj.alias_list])
+            if name:
+                found.append(Suggestion(obj, field, name))
+    return found
+
+
+def attach(article: Article, keys: list[str]) -> int:
+    """Attach the suggestions named by `keys` ("companies:3", …); returns how many."""
+    by_field: dict[str, list[int]] = {}
+    for key in keys:
+        field, _, pk = key.partition(":")
+        if field in ATTACH_FIELDS.values() and pk.isdigit():
+            by_field.setdefault(field, []).append(int(pk))
+    count = 0
+    models = {field: model for model, field in ATTACH_FIELDS.items()}
+    for field, pks in by_field.items():
+        objects = list(models[field].objects.filter(pk__in=pks))
+        getattr(article, field).add(*objects)
+        count += len(objects)
+    return count
