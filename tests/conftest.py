@@ -28,6 +28,16 @@ def plain_static_storage(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (the page cache lives there)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def report(db) -> Article:
     """The report's fixtures, loaded through the same command `make run` uses."""

@@ -1,0 +1,126 @@
+"""Whole-page caching for anonymous readers that is never stale.
+
+Every cached page is filed under the current *content version*. Any write to
+content bumps the version (articles/signals.py), so the next request renders
+afresh: nothing is purged, old entries simply stop being asked for and expire.
+A page is kept no longer than until the next scheduled publication, so a
+scheduled article appears on time without any purge. Logged-in users (anyone
+with a session cookie) always get a fresh page.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.http import http_date
+
+VERSION_KEY = "newsroom:content-version"
+CHANGED_KEY = "newsroom:content-changed-at"
+NEXT_PUBLICATION_KEY = "newsroom:next-publication:{version}"
+PAGE_KEY = "newsroom:page:{version}:{digest}"
+# Headers worth keeping with a cached page.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Cache-Control", "Location")
+
+
+def content_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        cache.add(CHANGED_KEY, time.time(), timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def bump_content_version() -> None:
+    """Make every cached page stale at once (called on any content write)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not set yet, or evicted
+        cache.set(VERSION_KEY, int(time.time() * 1000), timeout=None)
+    cache.set(CHANGED_KEY, time.time(), timeout=None)
+
+
+def seconds_until_next_publication(version: int) -> float | None:
+    """How long until a scheduled article goes live, if one is waiting."""
+    from .models import Article, ArticleStatus
+
+    key = NEXT_PUBLICATION_KEY.format(version=version)
+    moment = cache.get(key)
+    if moment is None:
+        upcoming = (
+            Article.objects.filter(status=ArticleStatus.PUBLISHED, published_at__gt=timezone.now())
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+        moment = upcoming.timestamp() if upcoming else 0.0
+        cache.set(key, moment, timeout=settings.PAGE_CACHE_SECONDS)
+    return max(moment - time.time(), 0.0) if moment else None
+
+
+def page_ttl(version: int) -> int:
+    ttl = settings.PAGE_CACHE_SECONDS
+    wait = seconds_until_next_publication(version)
+    if wait is not None:
+        ttl = min(ttl, int(wait))
+    return ttl
+
+
+def _cacheable_request(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path.startswith(settings.PAGE_CACHE_SKIP_PREFIXES)
+    )
+
+
+def _cacheable_response(response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in response.get("Cache-Control", "")
+        and not getattr(response, "page_cache_exempt", False)
+    )
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.PAGE_CACHE_SECONDS or not _cacheable_request(request):
+            return self.get_response(request)
+        version = content_version()
+        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = PAGE_KEY.format(version=version, digest=digest)
+        cached = cache.get(key)
+        if cached is not None:
+            return self._rebuild(cached, hit=True)
+        response = self.get_response(request)
+        if _cacheable_response(response):
+            ttl = page_ttl(version)
+            digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
+            stored = {
+                "content": response.content,
+                "headers": {h: response[h] for h in KEPT_HEADERS if h in response},
+                "etag": f'"{digest}"',
+                "last_modified": http_date(cache.get(CHANGED_KEY) or time.time()),
+            }
+            if ttl > 0:
+                cache.set(key, stored, timeout=ttl)
+            return self._rebuild(stored, hit=False)
+        return response
+
+    @staticmethod
+    def _rebuild(stored: dict, *, hit: bool) -> HttpResponse:
+        response = HttpResponse(stored["content"])
+        for header, value in stored["headers"].items():
+            response[header] = value
+        response["ETag"] = stored["etag"]
+        response["Last-Modified"] = stored["last_modified"]
+        response["X-Page-Cache"] = "hit" if hit else "miss"
+        return response

@@ -1,0 +1,104 @@
+"""Anonymous pages come from the cache, and are never stale."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles import page_cache
+from articles.models import ArticleStatus, Company
+
+from .conftest import REPORT_SLUG
+from .factories import make_article
+
+pytestmark = pytest.mark.django_db
+COMPANY = "/companies/astrazeneca/"
+
+
+def get(client, path, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, **headers)
+    return response, len(queries)
+
+
+def test_a_repeat_visit_is_served_from_the_cache_without_queries(client, report):
+    first, _ = get(client, COMPANY)
+    second, queries = get(client, COMPANY)
+    assert first["X-Page-Cache"] == "miss" and second["X-Page-Cache"] == "hit"
+    assert queries == 0
+    assert second.content == first.content
+
+
+def test_an_edit_shows_at_once(client, report):
+    get(client, COMPANY)
+    company = Company.objects.get(slug="astrazeneca")
+    company.description = "Freshly edited description."
+    company.save()
+    response, _ = get(client, COMPANY)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Freshly edited description." in response.content.decode()
+
+
+def test_publishing_and_unpublishing_show_at_once(client, report):
+    get(client, "/")
+    article = make_article("breaking", status=ArticleStatus.DRAFT, published_at=None)
+    assert "Breaking" not in get(client, "/")[0].content.decode()
+    article.status, article.published_at = ArticleStatus.PUBLISHED, timezone.now()
+    article.save()
+    assert "Breaking" in get(client, "/")[0].content.decode()
+    article.status = ArticleStatus.DRAFT
+    article.save()
+    assert "Breaking" not in get(client, "/")[0].content.decode()
+
+
+def test_tagging_and_linking_show_at_once(client, report):
+    get(client, "/companies/abbisko/")
+    report.companies.remove(Company.objects.get(slug="abbisko"))
+    html = get(client, "/companies/abbisko/")[0].content.decode()
+    assert f'href="/articles/{REPORT_SLUG}/"' not in html
+
+
+def test_pages_are_kept_no_longer_than_the_next_scheduled_publication(client, report, monkeypatch):
+    make_article("soon", published_at=timezone.now() + timedelta(seconds=90))
+    stored = {}
+    real_set = page_cache.cache.set
+
+    def spy(key, value, timeout=None, **kwargs):
+        if key.startswith("newsroom:page:"):
+            stored[key] = timeout
+        return real_set(key, value, timeout, **kwargs)
+
+    monkeypatch.setattr(page_cache.cache, "set", spy)
+    get(client, "/")
+    [timeout] = stored.values()
+    assert 0 < timeout <= 90
+
+
+def test_with_nothing_scheduled_pages_keep_the_default_time(client, report, settings):
+    version = page_cache.content_version()
+    assert page_cache.page_ttl(version) == settings.PAGE_CACHE_SECONDS
+
+
+def test_conditional_get_answers_304(client, report):
+    first, _ = get(client, COMPANY)
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert get(client, COMPANY, HTTP_IF_NONE_MATCH=etag)[0].status_code == 304
+    assert get(client, COMPANY, HTTP_IF_MODIFIED_SINCE=modified)[0].status_code == 304
+    company = Company.objects.get(slug="astrazeneca")
+    company.description = "Changed."
+    company.save()
+    assert get(client, COMPANY, HTTP_IF_NONE_MATCH=etag)[0].status_code == 200
+
+
+def test_staff_always_get_a_fresh_page(client, admin_user, report):
+    get(client, COMPANY)
+    client.force_login(admin_user)
+    response, queries = get(client, COMPANY)
+    assert "X-Page-Cache" not in response and queries > 0
+
+
+def test_errors_and_search_misses_are_not_cached(client, report):
+    get(client, "/companies/nope/")
+    assert "X-Page-Cache" not in get(client, "/companies/nope/")[0]
