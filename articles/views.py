@@ -8,7 +8,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import editorial, intersections, search, selectors, structured_data, timeline
+from . import editorial, intersections, keyset, search, selectors, structured_data, timeline
 from .models import Article, Company, Event, Person, Tag
 from .page_meta import SITE_NAME, PageMeta, feed_links
 from .rendering import render_article_body
@@ -99,12 +99,14 @@ class HomeView(PageMetaMixin, TemplateView):
         return meta
 
 
-class ArticleListView(PageMetaMixin, ListView):
+class ArticleListView(PageMetaMixin, TemplateView):
     template_name = "articles/article_list.html"
-    paginate_by = PAGE_SIZE
 
-    def get_queryset(self):
-        return selectors.article_listing()
+    def get_context_data(self, **kwargs):
+        listing = keyset.page(
+            selectors.article_listing(), self.request.GET.get("before"), PAGE_SIZE
+        )
+        return super().get_context_data(listing=listing, **kwargs)
 
     def get_meta(self):
         meta = _list_meta("Articles", "article_list", "The newsroom's articles, newest first.")
@@ -334,7 +336,8 @@ class TagDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
 
 
 class TagGroupView(PageMetaMixin, ListView):
-    """All the articles, companies, people or events carrying one tag, paginated."""
+    """All the articles, companies, people or events carrying one tag, paginated
+    (articles by keyset, as on the article list, since a tag may carry thousands)."""
 
     template_name = "articles/tag_group.html"
     paginate_by = PAGE_SIZE
@@ -345,8 +348,19 @@ class TagGroupView(PageMetaMixin, ListView):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return selectors.tagged_queryset(tag=self.tag, group=self.kwargs["group"])
 
+    def paginate_queryset(self, queryset, page_size):
+        if self.kwargs["group"] != "articles":
+            return super().paginate_queryset(queryset, page_size)
+        self.listing = keyset.page(queryset, self.request.GET.get("before"), page_size)
+        return None, None, self.listing.items, False
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, group=self.kwargs["group"], **kwargs)
+        return super().get_context_data(
+            tag=self.tag,
+            group=self.kwargs["group"],
+            listing=getattr(self, "listing", None),
+            **kwargs,
+        )
 
     def get_meta(self):
         group = self.kwargs["group"].capitalize()

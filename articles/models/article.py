@@ -2,6 +2,7 @@
 
 import re
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -61,6 +62,9 @@ class Article(SlugNaturalKeyMixin, models.Model):
         blank=True,
         help_text="When the article goes live. A future time schedules it.",
     )
+    # Maintained by the database (a trigger; see migration 0005) on PostgreSQL; on
+    # SQLite an FTS5 table does the job and this column stays empty.
+    search_vector = SearchVectorField(null=True, editable=False)
     lock_version = models.PositiveIntegerField(
         default=0,
         editable=False,
