@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test lint format migrations-check check-fixtures lock clean
+.PHONY: help run setup test lint format migrations-check check-fixtures lock clean bench
 
 help:
 	@echo "make run               set up and serve http://127.0.0.1:$(PORT)/ (PORT=... to change)"
@@ -17,6 +17,7 @@ help:
 	@echo "make migrations-check  fail if models and migrations differ"
 	@echo "make check-fixtures    validate the loaded report against its citations"
 	@echo "make lock              re-pin requirements*.lock from pyproject.toml"
+	@echo "make bench             benchmark with wrk on generated data (see docs/performance.md)"
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +72,20 @@ migrations-check: $(VENV)/.runtime
 
 check-fixtures: $(VENV)/.runtime
 	$(MANAGE) check_fixtures
+
+# The benchmark: its own database (SQLite in var/ unless DATABASE_URL says otherwise),
+# filled once with BENCH_ARTICLES synthetic articles (0: the report alone).
+BENCH_ARTICLES ?= 100000
+BENCH_DATABASE ?= sqlite:///$(CURDIR)/var/bench-$(BENCH_ARTICLES).sqlite3
+bench: $(VENV)/.runtime
+	@command -v wrk >/dev/null || { echo "make bench needs wrk (apt-get install wrk)"; exit 1; }
+	@mkdir -p var
+	export DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE)}"; \
+	$(MANAGE) migrate --noinput --verbosity 0 && \
+	$(MANAGE) load_report --if-missing && \
+	if [ "$(BENCH_ARTICLES)" != 0 ]; then \
+	  $(MANAGE) generate_demo_content --if-missing --articles $(BENCH_ARTICLES); fi && \
+	$(MANAGE) benchmark $(BENCH_ARGS)
 
 # Resolve pyproject.toml's ranges afresh in throwaway virtualenvs and pin the result.
 lock:

@@ -5,8 +5,11 @@ whether an entity has one fact or forty. Only facts, quotes and articles from
 published articles reach the public.
 """
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Value, Window
-from django.db.models.functions import RowNumber
+from collections import Counter
+from datetime import timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Prefetch, Q, QuerySet, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -23,6 +26,7 @@ from .models import (
     Quote,
     Role,
     Tag,
+    TaggedItem,
 )
 
 
@@ -31,17 +35,15 @@ def published_articles() -> QuerySet[Article]:
 
 
 def _published_citations(queryset: QuerySet) -> QuerySet:
-    return queryset.filter(citation__article__in=Article.objects.published()).select_related(
-        "citation__article"
-    )
+    # A join on the citation's own article, not an IN over every published article.
+    return queryset.filter(
+        citation__article__status=ArticleStatus.PUBLISHED,
+        citation__article__published_at__lte=timezone.now(),
+    ).select_related("citation__article")
 
 
 def _facts() -> Prefetch:
     return Prefetch("facts", queryset=_published_citations(Fact.objects.all()))
-
-
-def _articles() -> Prefetch:
-    return Prefetch("articles", queryset=published_articles())
 
 
 def article_detail_queryset() -> QuerySet[Article]:
@@ -63,7 +65,6 @@ def company_detail_queryset() -> QuerySet[Company]:
     return Company.objects.prefetch_related(
         "tags",
         _facts(),
-        _articles(),
         Prefetch(
             "relations_out",
             queryset=_published_citations(
@@ -88,7 +89,6 @@ def person_detail_queryset() -> QuerySet[Person]:
     return Person.objects.prefetch_related(
         "tags",
         _facts(),
-        _articles(),
         Prefetch("roles", queryset=_published_citations(Role.objects.select_related("company"))),
         Prefetch(
             "quotes",
@@ -104,7 +104,6 @@ def event_detail_queryset() -> QuerySet[Event]:
         "tags",
         "editions",
         _facts(),
-        _articles(),
         Prefetch(
             "participations",
             queryset=_published_citations(Participation.objects.select_related("company")),
@@ -128,52 +127,107 @@ def _published_filter(prefix: str = "articles__") -> Q:
     )
 
 
-def in_the_news(model, *, limit: int = 8) -> QuerySet:
-    """Entities by how many published articles are about them, most first."""
-    return (
-        model.objects.annotate(article_count=Count("articles", filter=_published_filter()))
-        .filter(article_count__gt=0)
-        .order_by("-article_count", "name")[:limit]
+# "In the news" looks at the newest published articles only: it answers what is
+# current, and costs the same with a hundred articles or a hundred thousand.
+RECENT_WINDOW = 60
+ENTITY_ARTICLES = 20
+RELATED_CANDIDATES = 100
+
+
+def front_page(*, window: int = RECENT_WINDOW, per_kind: int = 8) -> dict:
+    """The home page's lists, from the newest published articles and their links.
+
+    Five queries however large the archive: the newest articles with their tags,
+    companies, people and events prefetched; "in the news" is counted among them.
+    """
+    recent = list(
+        published_articles()
+        .defer("body", "search_vector")
+        .prefetch_related("tags", "companies", "people", "events")[:window]
     )
+
+    def most_mentioned(field: str, limit: int = 8) -> list:
+        counts, objects = Counter(), {}
+        for article in recent:
+            for obj in getattr(article, field).all():
+                counts[obj.pk] += 1
+                objects[obj.pk] = obj
+        ranked = sorted(counts, key=lambda pk: (-counts[pk], objects[pk].name))
+        return [objects[pk] for pk in ranked[:limit]]
+
+    tags_by_kind: dict[str, list[Tag]] = {}
+    for tag in most_mentioned("tags", limit=len(recent) * 10):
+        group = tags_by_kind.setdefault(tag.get_kind_display(), [])
+        if len(group) < per_kind:
+            group.append(tag)
+    return {
+        "articles": recent[:10],
+        "companies": most_mentioned("companies"),
+        "people": most_mentioned("people"),
+        "events": most_mentioned("events"),
+        "tags_by_kind": dict(sorted(tags_by_kind.items())),
+    }
+
+
+def articles_about(entity, *, limit: int = ENTITY_ARTICLES) -> list[Article]:
+    """The newest published articles about a company, person, event or tag."""
+    field = {Company: "companies", Person: "people", Event: "events", Tag: "tags"}[type(entity)]
+    return list(published_articles().filter(**{field: entity})[:limit])
 
 
 def tags_with_counts() -> QuerySet[Tag]:
     return Tag.objects.annotate(item_count=Count("tagged_items")).order_by("kind", "name")
 
 
-def top_tags_by_kind(*, per_kind: int = 8) -> dict[str, list[Tag]]:
-    """The most used tags of each kind, in one query (a window function ranks them)."""
-    ranked = Tag.objects.annotate(
-        item_count=Count("tagged_items"),
-        rank=Window(RowNumber(), partition_by=F("kind"), order_by=[F("item_count").desc(), "name"]),
-    ).filter(rank__lte=per_kind, item_count__gt=0)
-    grouped: dict[str, list[Tag]] = {}
-    for tag in sorted(ranked, key=lambda tag: (tag.kind, tag.rank)):
-        grouped.setdefault(tag.get_kind_display(), []).append(tag)
-    return grouped
-
-
 def related_articles(*, article: Article, limit: int = 5) -> list[Article]:
-    """Published articles sharing the most tags and entities with `article`, best first."""
+    """Published articles sharing the most tags and entities with `article`, best first.
+
+    Scored among the newest articles that share anything at all, so a tag carried by
+    thousands of articles does not make the page scan them all.
+    """
     shared = {
         "tags": [tag.pk for tag in article.tags.all()],
         "companies": [company.pk for company in article.companies.all()],
         "people": [person.pk for person in article.people.all()],
         "events": [event.pk for event in article.events.all()],
     }
+    shared = {field: ids for field, ids in shared.items() if ids}
+    if not shared:
+        return []
+    # Candidates: the newest published articles in the link tables of anything it
+    # shares; each IN list is read from an index, so a popular tag costs a list, not
+    # a scan with a subquery per row.
+    article_type = ContentType.objects.get_for_model(Article)
+    linked = {
+        "tags": lambda ids: TaggedItem.objects.filter(
+            content_type=article_type, tag_id__in=ids
+        ).values("object_id"),
+        "companies": lambda ids: Article.companies.through.objects.filter(
+            company_id__in=ids
+        ).values("article_id"),
+        "people": lambda ids: Article.people.through.objects.filter(person_id__in=ids).values(
+            "article_id"
+        ),
+        "events": lambda ids: Article.events.through.objects.filter(event_id__in=ids).values(
+            "article_id"
+        ),
+    }
+    shares_any = Q()
+    for field, ids in shared.items():
+        shares_any |= Q(pk__in=linked[field](ids))
+    candidates = (published_articles().exclude(pk=article.pk).filter(shares_any).values("pk"))[
+        :RELATED_CANDIDATES
+    ]
     score = sum(
         (
             Count(field, filter=Q(**{f"{field}__in": ids}), distinct=True)
             for field, ids in shared.items()
-            if ids
         ),
         Value(0),
     )
     return list(
-        published_articles()
-        .exclude(pk=article.pk)
+        Article.objects.filter(pk__in=candidates)
         .annotate(score=score)
-        .filter(score__gt=0)
         .order_by("-score", "-published_at")[:limit]
     )
 
@@ -203,9 +257,14 @@ def tagged_queryset(*, tag: Tag, group: str) -> QuerySet:
     return sources[group].filter(tags=tag)
 
 
-def dated_events(*, upcoming: bool, limit: int = 5) -> QuerySet[Event]:
-    """Events from today on (soonest first), or before today (latest first)."""
+def dated_events(*, window_days: int = 365, limit: int = 5) -> tuple[list, list]:
+    """(upcoming soonest first, recent latest first) dated events, in one query."""
     today = timezone.localdate()
-    if upcoming:
-        return Event.objects.filter(starts_on__gte=today).order_by("starts_on")[:limit]
-    return Event.objects.filter(starts_on__lt=today).order_by("-starts_on")[:limit]
+    near = Event.objects.filter(
+        starts_on__gte=today - timedelta(days=window_days),
+        starts_on__lte=today + timedelta(days=window_days),
+    ).order_by("starts_on")
+    events = list(near[:500])
+    upcoming = [event for event in events if event.starts_on >= today][:limit]
+    recent = [event for event in reversed(events) if event.starts_on < today][:limit]
+    return upcoming, recent

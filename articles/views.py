@@ -77,16 +77,17 @@ class HomeView(PageMetaMixin, TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        articles = list(selectors.article_listing()[:10])
+        front = selectors.front_page()
+        upcoming, recent = selectors.dated_events()
         return super().get_context_data(
-            lead=articles[0] if articles else None,
-            latest=articles[1:],
-            upcoming_events=selectors.dated_events(upcoming=True),
-            recent_events=selectors.dated_events(upcoming=False),
-            events=selectors.in_the_news(Event),
-            companies=selectors.in_the_news(Company),
-            people=selectors.in_the_news(Person),
-            tags_by_kind=selectors.top_tags_by_kind(),
+            lead=front["articles"][0] if front["articles"] else None,
+            latest=front["articles"][1:],
+            upcoming_events=upcoming,
+            recent_events=recent,
+            events=front["events"],
+            companies=front["companies"],
+            people=front["people"],
+            tags_by_kind=front["tags_by_kind"],
             **kwargs,
         )
 
@@ -221,6 +222,7 @@ class CompanyDetailView(EntityDetailView):
             for rel in company.relations_in.all()
         ]
         events = [p.event for p in company.participations.all()]
+        articles = selectors.articles_about(company)
         others = [
             *(r.target for r in company.relations_out.all()),
             *(r.source for r in company.relations_in.all()),
@@ -229,8 +231,9 @@ class CompanyDetailView(EntityDetailView):
             *company.tags.all(),
         ]
         return super().get_context_data(
-            timeline=timeline.build(events=events, articles=company.articles.all(), facts=facts),
+            timeline=timeline.build(events=events, articles=articles, facts=facts),
             together=_together(company, others),
+            articles=articles,
             **kwargs,
         )
 
@@ -248,9 +251,11 @@ class PersonDetailView(EntityDetailView):
         person = self.object
         facts = [(fact, f"{person.name}: {fact.label}") for fact in person.facts.all()]
         others = [*(role.company for role in person.roles.all()), *person.tags.all()]
+        articles = selectors.articles_about(person)
         return super().get_context_data(
-            timeline=timeline.build(articles=person.articles.all(), facts=facts),
+            timeline=timeline.build(articles=articles, facts=facts),
             together=_together(person, others),
+            articles=articles,
             **kwargs,
         )
 
@@ -278,11 +283,13 @@ class EventDetailView(EntityDetailView):
             *(r.target for r in event.company_relations.all()),
             *event.tags.all(),
         ]
+        articles = selectors.articles_about(event)
         return super().get_context_data(
             timeline=timeline.build(
-                events=[event, *event.editions.all()], articles=event.articles.all(), facts=facts
+                events=[event, *event.editions.all()], articles=articles, facts=facts
             ),
             together=_together(event, others),
+            articles=articles,
             **kwargs,
         )
 
@@ -392,7 +399,7 @@ class IntersectionView(PageMetaMixin, TemplateView):
         return super().get_context_data(
             first=first,
             second=second,
-            articles=intersections.articles_about_both(first, second).prefetch_related("tags"),
+            articles=intersections.articles_about_both(first, second).prefetch_related("tags")[:20],
             connections=intersections.connections(first, second),
             **kwargs,
         )
@@ -431,7 +438,9 @@ class SearchView(PageMetaMixin, TemplateView):
             query=query,
             results=results,
             article_hits=articles,
-            suggestions=selectors.top_tags_by_kind(per_kind=4) if not results.total else {},
+            suggestions=selectors.front_page(per_kind=4)["tags_by_kind"]
+            if not results.total
+            else {},
             **kwargs,
         )
 

@@ -98,6 +98,11 @@ TEMPLATES = [
 # transactions, so two writers queue on the busy timeout instead of deadlocking).
 # PostgreSQL when DATABASE_URL is set.
 DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 if DATABASE_URL:
     try:
         DATABASES = {
@@ -106,19 +111,17 @@ if DATABASE_URL:
     except ValueError as error:
         raise ImproperlyConfigured(
             f"DATABASE_URL could not be read ({error}); expected for example "
-            "postgres://USER:PASSWORD@HOST:5432/NAME"
+            "postgres://USER:PASSWORD@HOST:5432/NAME or sqlite:///path/to/db.sqlite3"
         ) from error
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "db.sqlite3",
             "CONN_MAX_AGE": 60,  # a connection per worker, not per request
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
+            "OPTIONS": SQLITE_OPTIONS,
         }
     }
 

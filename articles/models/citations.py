@@ -63,6 +63,9 @@ class Citation(models.Model):
         `#p-N` works everywhere; the `:~:text=` directive (URL Fragment Text
         Directives) adds the highlight where the browser supports it.
         """
+        cached = self.__dict__.get("_url")
+        if cached:  # a page may link the same citation from a fact and its timeline
+            return cached
         words = self.excerpt.split()
         if len(words) > 8:
             directive = f"{_text_term(words[:4])},{_text_term(words[-4:])}"
@@ -70,7 +73,8 @@ class Citation(models.Model):
             directive = _text_term(words)
         number = self.paragraph_number()
         anchor = f"p-{number}" if number else "article"
-        return f"{self.article.get_absolute_url()}#{anchor}:~:text={directive}"
+        self._url = f"{self.article.get_absolute_url()}#{anchor}:~:text={directive}"
+        return self._url
 
     def is_verbatim(self) -> bool:
         return self.excerpt in self.article.source_text()

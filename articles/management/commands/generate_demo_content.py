@@ -213,12 +213,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--replace", action="store_true", help="Delete earlier demo rows (slug demo-…) first."
         )
+        parser.add_argument(
+            "--if-missing", action="store_true", help="Do nothing if demo content is there."
+        )
 
     def handle(self, *args, **options):
         counts = {k: options[k] for k in ("articles", "companies", "people", "events", "tags")}
         if min(counts.values()) < 1:
             raise CommandError("Every count must be at least 1.")
         if Article.objects.filter(slug__startswith=PREFIX).exists():
+            if options["if_missing"]:
+                self.stdout.write("Demo content is already there; leaving it as it is.")
+                return
             if not options["replace"]:
                 raise CommandError("Demo content is already there; add --replace to make it anew.")
             self._delete_demo()
