@@ -132,7 +132,9 @@ class Article(SlugNaturalKeyMixin, models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
+            # The listing order exactly (newest first, key breaking ties), so a page of
+            # any depth is read from the index without sorting the archive.
+            models.Index(fields=["status", "-published_at", "-id"], name="article_listing_idx"),
         ]
 
     def __str__(self):

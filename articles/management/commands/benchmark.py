@@ -129,6 +129,7 @@ class Command(BaseCommand):
                 if name == "static file":
                     counts[name] = 0
                     continue
+                client.get(path)  # once first: one-off lookups (content types) are cached
                 with CaptureQueriesContext(connection) as context:
                     status = client.get(path).status_code
                 if status != 200:
