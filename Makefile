@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test lint format migrations-check check-fixtures lock clean bench
+.PHONY: help run setup test lint format migrations-check check-fixtures lock clean bench load-test
 
 help:
 	@echo "make run               set up and serve http://127.0.0.1:$(PORT)/ (PORT=... to change)"
@@ -49,7 +49,7 @@ run: setup
 	@echo "  Admin:     http://127.0.0.1:$(PORT)/admin/"
 	@echo "  Editor login: $(MANAGE) create_account NAME --role editor   (see README: Editor logins)"
 	@echo ""
-	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}" \
+	DJANGO_HTTPS=false DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}" \
 	  $(VENV)/bin/gunicorn newsroom.wsgi --bind 127.0.0.1:$(PORT) --workers 2 \
 	  --no-control-socket --access-logfile -
 
@@ -86,6 +86,16 @@ bench: $(VENV)/.runtime
 	if [ "$(BENCH_ARTICLES)" != 0 ]; then \
 	  $(MANAGE) generate_demo_content --if-missing --articles $(BENCH_ARTICLES); fi && \
 	$(MANAGE) benchmark $(BENCH_ARGS)
+
+# Readers and editors at once under gunicorn (docs/load-test.md); LOAD_SECONDS=60 by
+# default, on the database DATABASE_URL names (SQLite in var/ otherwise).
+LOAD_SECONDS ?= 60
+load-test: $(VENV)/.runtime
+	@mkdir -p var
+	export DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/var/load-test.sqlite3}"; \
+	$(MANAGE) migrate --noinput --verbosity 0 && \
+	$(MANAGE) load_report --if-missing && \
+	$(MANAGE) load_test --seconds $(LOAD_SECONDS) $(LOAD_ARGS)
 
 # Resolve pyproject.toml's ranges afresh in throwaway virtualenvs and pin the result.
 lock:

@@ -9,6 +9,7 @@ with a session cookie) always get a fresh page.
 """
 
 import hashlib
+import os
 import time
 
 from django.conf import settings
@@ -25,7 +26,21 @@ PAGE_KEY = "newsroom:page:{version}:{digest}"
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Cache-Control", "Location")
 
 
+def _version_is_shared_by_the_cache() -> bool:
+    # A local-memory cache is private to one process: gunicorn's other workers would
+    # never see a bump. Then the version lives in a file's modification time, which
+    # every process on the machine sees (one stat call a request).
+    return "LocMemCache" not in settings.CACHES["default"]["BACKEND"]
+
+
 def content_version() -> int:
+    if not _version_is_shared_by_the_cache():
+        path = settings.PAGE_CACHE_VERSION_FILE
+        try:
+            return path.stat().st_mtime_ns
+        except FileNotFoundError:
+            bump_content_version()
+            return path.stat().st_mtime_ns
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, 1, timeout=None)
@@ -34,8 +49,22 @@ def content_version() -> int:
     return version
 
 
+def content_changed_at() -> float:
+    if not _version_is_shared_by_the_cache():
+        return content_version() / 1e9
+    return cache.get(CHANGED_KEY) or time.time()
+
+
 def bump_content_version() -> None:
     """Make every cached page stale at once (called on any content write)."""
+    if not _version_is_shared_by_the_cache():
+        path = settings.PAGE_CACHE_VERSION_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+        # Nanoseconds, and never the same value twice, even for two writes in a row.
+        now = max(time.time_ns(), path.stat().st_mtime_ns + 1)
+        os.utime(path, ns=(now, now))
+        return
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # not set yet, or evicted
@@ -108,11 +137,13 @@ class AnonymousPageCacheMiddleware:
                 "content": response.content,
                 "headers": {h: response[h] for h in KEPT_HEADERS if h in response},
                 "etag": f'"{digest}"',
-                "last_modified": http_date(cache.get(CHANGED_KEY) or time.time()),
+                "last_modified": http_date(content_changed_at()),
             }
             if ttl > 0:
                 cache.set(key, stored, timeout=ttl)
-            return self._rebuild(stored, hit=False)
+            response["ETag"] = stored["etag"]
+            response["Last-Modified"] = stored["last_modified"]
+            response["X-Page-Cache"] = "miss"
         return response
 
     @staticmethod

@@ -37,8 +37,11 @@ def news_article(request, article, image_url: str) -> dict:
         "headline": article.title[:110],
         "description": article.standfirst,
         "articleSection": article.section,
-        "datePublished": article.published_at.isoformat() if article.published_at else None,
-        "dateModified": article.updated_at.isoformat(),
+        # To the second: readers need no more, and a backup keeps only milliseconds.
+        "datePublished": (
+            article.published_at.isoformat(timespec="seconds") if article.published_at else None
+        ),
+        "dateModified": article.updated_at.isoformat(timespec="seconds"),
         "author": [author],
         "publisher": publisher(request),
         "image": [image_url or _absolute(request, static("img/logo.png"))],

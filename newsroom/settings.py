@@ -43,6 +43,31 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or INSECURE_DEV_KEY
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
+# --- HTTPS and cookies ------------------------------------------------------------
+# Secure by default: served over HTTPS, with HSTS and cookies that never travel in
+# clear. Local plain-HTTP serving (make run, the benchmark) opts out explicitly with
+# DJANGO_HTTPS=false.
+HTTPS = env_bool("DJANGO_HTTPS", True)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+if env_bool("DJANGO_BEHIND_PROXY", False):
+    # Only behind a proxy that sets this header itself (never trust a client's).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # the admin reads the token from the form, not the cookie
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Where the admin lives; moving it off /admin/ turns away the bots that knock there.
+ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
+
 INSTALLED_APPS = [
     "newsroom.admin_site.NewsroomAdminConfig",  # django.contrib.admin, with our site
     "django.contrib.auth",
@@ -54,6 +79,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "taggit",
+    "csp",
+    "axes",
     "reversion",
     "reversion_compare",
     "articles",
@@ -61,6 +88,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.security.NewsroomCSPMiddleware",
+    # Outside the page cache, so cached pages carry it too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers 304 to If-None-Match / If-Modified-Since, for cached pages too.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -71,7 +101,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "newsroom.security.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: it turns a lockout into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -132,8 +164,10 @@ REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, but a Redis outage means "no cache", not errors.
+            "BACKEND": "newsroom.cache_backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -141,9 +175,52 @@ else:
 
 # Whole pages for anonymous readers (articles/page_cache.py); 0 turns it off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
-PAGE_CACHE_SKIP_PREFIXES = ("/admin/", "/media/")
+PAGE_CACHE_SKIP_PREFIXES = (f"/{ADMIN_PATH}", "/media/")
+# With the local-memory cache, where the content version lives for all workers.
+PAGE_CACHE_VERSION_FILE = VAR_DIR / "content-version"
+
+# --- Content-Security-Policy (django-csp) -------------------------------------------
+# No inline script anywhere (JSON-LD blocks are data, which CSP does not run).
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "manifest-src": [SELF],
+    }
+}
+# Django admin sets inline style attributes; it gets them, and nothing more.
+ADMIN_CSP_DIRECTIVES = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "style-src": [SELF, "'unsafe-inline'"],
+}
 
 # --- Auth -----------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out logins first
+    "django.contrib.auth.backends.ModelBackend",
+]
+# django-axes: five wrong passwords for one username from one address lock that
+# pair out for 15 minutes; a success resets the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_VERBOSE = False
+# Staff sign in through the admin; an unsafe or missing ?next= lands there too.
+LOGIN_URL = f"/{ADMIN_PATH}login/"
+LOGIN_REDIRECT_URL = f"/{ADMIN_PATH}"
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0")) or None
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -11,6 +11,25 @@ SEED_FILE = (
 REPORT_SLUG = "astrazeneca-continues-to-grow-footprint-in-china-with-landmark-expansion"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def plain_http():
+    """The test client and the live server speak plain HTTP; the production profile
+    (HTTPS redirect, secure cookies, HSTS) has tests of its own in test_security.
+
+    Session-scoped so that it applies before the live server starts: Django's
+    SecurityMiddleware reads these settings once, when it is created.
+    """
+    from django.test import override_settings
+
+    with override_settings(
+        SECURE_SSL_REDIRECT=False,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        SECURE_HSTS_SECONDS=0,
+    ):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploads go to a temporary directory, never into var/media."""
@@ -29,10 +48,11 @@ def plain_static_storage(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
+def empty_cache(settings, tmp_path):
     """Each test starts with an empty cache (the page cache lives there)."""
     from django.core.cache import cache
 
+    settings.PAGE_CACHE_VERSION_FILE = tmp_path / "content-version"
     cache.clear()
     yield
     cache.clear()

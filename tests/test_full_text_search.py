@@ -77,6 +77,14 @@ def test_the_engine_is_the_databases_own():
         tables = connection.introspection.table_names(cursor)
         if connection.vendor == "sqlite":
             assert expected in tables
+            # Table rebuilds in later migrations must not have dropped the triggers.
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            triggers = {row[0] for row in cursor.fetchall()}
+            assert {
+                "articles_article_fts_insert",
+                "articles_article_fts_update",
+                "articles_article_fts_delete",
+            } <= triggers
         else:
             cursor.execute(
                 "SELECT indexdef FROM pg_indexes WHERE indexname = 'articles_article_search_gin'"

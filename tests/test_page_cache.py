@@ -102,3 +102,23 @@ def test_staff_always_get_a_fresh_page(client, admin_user, report):
 def test_errors_and_search_misses_are_not_cached(client, report):
     get(client, "/companies/nope/")
     assert "X-Page-Cache" not in get(client, "/companies/nope/")[0]
+
+
+def test_workers_of_one_machine_share_the_version(settings, tmp_path):
+    """With the local-memory cache, the version is a file every worker reads."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    version_file = tmp_path / "shared-version"
+    settings.PAGE_CACHE_VERSION_FILE = version_file
+    before = page_cache.content_version()
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='newsroom.settings'; "
+        "django.setup(); from django.conf import settings; from pathlib import Path; "
+        f"settings.PAGE_CACHE_VERSION_FILE = Path({str(version_file)!r}); "
+        "from articles.page_cache import bump_content_version; bump_content_version()"
+    )
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, "-c", code], cwd=root, check=True, timeout=60)
+    assert page_cache.content_version() != before

@@ -82,7 +82,7 @@ def test_everything_is_read_from_the_environment(tmp_path):
     assert values["hosts"] == ["news.example.com", "www.news.example.com"]
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["name"] == "newsroom"
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "newsroom.cache_backends.ResilientRedisCache"
     assert values["cache_location"] == "redis://cache.internal:6379/1"
     assert values["media"] == str(tmp_path)
 
@@ -119,4 +119,4 @@ def test_configured_cache_round_trips():
     assert cache.get("newsroom-test") == {"ok": 1}
     cache.delete("newsroom-test")
     if os.environ.get("REDIS_URL"):
-        assert type(caches["default"]).__name__ == "RedisCache"
+        assert type(caches["default"]).__name__ == "ResilientRedisCache"

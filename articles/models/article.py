@@ -9,6 +9,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from ..image_uploads import validate_image_upload
+from ..slugs import unique_slug
 from .naturalkeys import SlugNaturalKeyManager, SlugNaturalKeyMixin, choice_constraint
 from .tags import TaggedItem
 
@@ -37,7 +38,12 @@ class ArticleQuerySet(models.QuerySet):
 class Article(SlugNaturalKeyMixin, models.Model):
     title = models.CharField(max_length=255, help_text="The headline, as readers will see it.")
     slug = models.SlugField(
-        max_length=255, unique=True, help_text="The article's address: /articles/<slug>/."
+        max_length=255,
+        unique=True,
+        blank=True,
+        allow_unicode=True,
+        help_text="The article's address: /articles/<slug>/. Leave blank to make one "
+        "from the headline.",
     )
     standfirst = models.TextField(
         blank=True, help_text="One or two sentences under the headline that sum up the story."
@@ -146,6 +152,8 @@ class Article(SlugNaturalKeyMixin, models.Model):
         if self.pk:
             stored = type(self).objects.filter(pk=self.pk).values_list("lock_version", flat=True)
             self.lock_version = (stored.first() or 0) + 1
+        if not self.slug:
+            self.slug = unique_slug(type(self), self.title, exclude_pk=self.pk)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -5,6 +5,7 @@ from django.urls import reverse
 from taggit.managers import TaggableManager
 
 from ..image_uploads import validate_image_upload
+from ..slugs import unique_slug
 from .citations import DatePrecision, format_partial_date
 from .naturalkeys import SlugNaturalKeyManager, SlugNaturalKeyMixin, choice_constraint
 from .tags import TaggedItem
@@ -14,7 +15,13 @@ class NamedEntity(SlugNaturalKeyMixin, models.Model):
     """What every entity page has: a name, a slug and the other names it goes by."""
 
     name = models.CharField(max_length=255, help_text="The name readers know it by.")
-    slug = models.SlugField(max_length=255, unique=True, help_text="Its address on the site.")
+    slug = models.SlugField(
+        max_length=255,
+        unique=True,
+        blank=True,
+        allow_unicode=True,
+        help_text="Its address on the site. Leave blank to make one from the name.",
+    )
     aliases = models.TextField(
         blank=True,
         help_text="Other names and abbreviations used in reports, one a line (for example “CIIE”).",
@@ -29,6 +36,11 @@ class NamedEntity(SlugNaturalKeyMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(type(self), self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
 
     @property
     def alias_list(self) -> list[str]:

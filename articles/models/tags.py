@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 from taggit.models import GenericTaggedItemBase, NaturalKeyManager, TagBase
 
+from ..slugs import base_slug
 from .naturalkeys import choice_constraint
 
 
@@ -45,6 +46,11 @@ class Tag(TagBase):
 
     def get_absolute_url(self):
         return reverse("tag_detail", kwargs={"slug": self.slug})
+
+    def slugify(self, tag, i=None):
+        # taggit's default drops every non-Latin letter ("北京" would have no slug).
+        slug = base_slug(tag, max_length=90)
+        return f"{slug}-{i}" if i is not None else slug
 
     @property
     def alias_list(self) -> list[str]:

@@ -46,7 +46,8 @@ def canonical_url(context) -> str:
     request = context["request"]
     url = request.build_absolute_uri(request.path)
     page = request.GET.get("page", "")
-    return f"{url}?page={page}" if page.isdigit() and int(page) > 1 else url
+    # isascii too: "¹" is a digit to str.isdigit() but not to int() (found by Hypothesis).
+    return f"{url}?page={page}" if page.isascii() and page.isdigit() and int(page) > 1 else url
 
 
 @register.filter
