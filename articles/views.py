@@ -189,6 +189,9 @@ class EntityDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
     list_title = ""
     list_url_name = ""
 
+    def get_object(self, queryset=None):
+        return selectors.hide_unpublished(super().get_object(queryset))
+
     def entity_meta(self, description: str, json_ld: dict, og_type: str = "website"):
         obj = self.object
         meta = PageMeta(
@@ -316,6 +319,9 @@ class TagListView(PageMetaMixin, ListView):
 
 class TagDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
     queryset = selectors.tag_detail_queryset()
+
+    def get_object(self, queryset=None):
+        return selectors.hide_unpublished(super().get_object(queryset))
 
     def get_context_data(self, **kwargs):
         tag = self.object
