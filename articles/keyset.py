@@ -9,7 +9,7 @@ The cursor is the last article's publication time and key; a malformed one is a
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 
@@ -37,7 +37,11 @@ def page(queryset: QuerySet, cursor: str | None, size: int) -> KeysetPage:
     """`queryset` must be ordered newest first (-published_at, -pk)."""
     if cursor:
         moment, pk = decode(cursor)
-        queryset = queryset.filter(Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=pk))
+        # A range on the indexed column plus a small exclusion, rather than an OR,
+        # which PostgreSQL cannot answer from the index (it scanned the archive).
+        queryset = queryset.filter(published_at__lte=moment).exclude(
+            published_at=moment, pk__gte=pk
+        )
     items = list(queryset[: size + 1])
     older = encode(items[size - 1]) if len(items) > size else None
     return KeysetPage(items[:size], older, is_first=not cursor)
