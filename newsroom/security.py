@@ -12,6 +12,14 @@ from django.template.loader import render_to_string
 logger = logging.getLogger(__name__)
 
 
+FALLBACK_503 = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+    "<title>Temporarily unavailable · Newsroom</title></head><body><main>"
+    "<h1>We will be back in a moment</h1><p>Newsroom cannot reach its database just now. "
+    "Please try again in a minute.</p></main></body></html>"
+)
+
+
 class NewsroomCSPMiddleware(CSPMiddleware):
     """The site's strict policy everywhere; the admin's own where Django admin needs it.
 
@@ -41,6 +49,10 @@ class DatabaseUnavailableMiddleware:
         ):
             return None
         logger.error("Database unavailable: %s", exception)
-        response = HttpResponse(render_to_string("503.html"), status=503)
+        try:
+            page = render_to_string("503.html")
+        except Exception:  # noqa: BLE001 (e.g. static files not collected: still answer)
+            page = FALLBACK_503
+        response = HttpResponse(page, status=503)
         response["Retry-After"] = "30"
         return response
