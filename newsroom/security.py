@@ -51,7 +51,7 @@ class DatabaseUnavailableMiddleware:
         logger.error("Database unavailable: %s", exception)
         try:
             page = render_to_string("503.html")
-        except Exception:  # noqa: BLE001 (e.g. static files not collected: still answer)
+        except Exception:  # e.g. static files not collected: still answer
             page = FALLBACK_503
         response = HttpResponse(page, status=503)
         response["Retry-After"] = "30"
