@@ -13,7 +13,7 @@ from reversion_compare.admin import CompareVersionAdmin
 from .. import editorial, mentions
 from ..models import Article, ArticleStatus, Quote, Tag
 from ..renditions import renditions
-from .bulk import ScheduleForm, confirm_then, count_of, tag_action
+from .bulk import ScheduleForm, TagActionsMixin, confirm_then, count_of
 from .filters import TagKindFilter
 
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -125,7 +125,7 @@ class QuoteInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(CompareVersionAdmin):
+class ArticleAdmin(TagActionsMixin, CompareVersionAdmin):
     form = ArticleForm
     list_display = [
         "title",
@@ -278,11 +278,3 @@ class ArticleAdmin(CompareVersionAdmin):
             apply=apply,
             note="They leave the public site at once and go back to draft.",
         )
-
-    @admin.action(description="Add a tag", permissions=["change"])
-    def add_tag(self, request, queryset):
-        return tag_action(self, request, queryset, adding=True)
-
-    @admin.action(description="Remove a tag", permissions=["change"])
-    def remove_tag(self, request, queryset):
-        return tag_action(self, request, queryset, adding=False)

@@ -77,3 +77,15 @@ def tag_action(modeladmin, request, queryset, *, adding: bool):
     return confirm_then(
         modeladmin, request, queryset, title=title, form_class=TagChoiceForm, apply=apply
     )
+
+
+class TagActionsMixin:
+    """ "Add a tag" and "Remove a tag" for any admin whose model has tags."""
+
+    @admin.action(description="Add a tag", permissions=["change"])
+    def add_tag(self, request, queryset):
+        return tag_action(self, request, queryset, adding=True)
+
+    @admin.action(description="Remove a tag", permissions=["change"])
+    def remove_tag(self, request, queryset):
+        return tag_action(self, request, queryset, adding=False)

@@ -8,7 +8,7 @@ from reversion_compare.admin import CompareVersionAdmin
 
 from .. import editorial
 from ..models import Company, CompanyRelation, Event, Fact, Participation, Person, Role, Tag
-from .bulk import confirm_then, tag_action
+from .bulk import TagActionsMixin, confirm_then
 from .filters import TagKindFilter
 
 
@@ -74,7 +74,7 @@ class MergeForm(forms.Form):
         self.fields["keep"].choices = [(str(obj.pk), str(obj)) for obj in objects]
 
 
-class DirectoryAdmin(CompareVersionAdmin):
+class DirectoryAdmin(TagActionsMixin, CompareVersionAdmin):
     """What every directory admin shares: slugs, renames that redirect, merges, tags."""
 
     search_fields = ["name", "aliases"]
@@ -117,14 +117,6 @@ class DirectoryAdmin(CompareVersionAdmin):
             apply=apply,
             note="Everything linked to the others moves to the one you keep.",
         )
-
-    @admin.action(description="Add a tag", permissions=["change"])
-    def add_tag(self, request, queryset):
-        return tag_action(self, request, queryset, adding=True)
-
-    @admin.action(description="Remove a tag", permissions=["change"])
-    def remove_tag(self, request, queryset):
-        return tag_action(self, request, queryset, adding=False)
 
 
 def _article_count(queryset):
