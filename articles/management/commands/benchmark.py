@@ -11,12 +11,9 @@ description, into docs/performance.md under a heading for this database.
 import os
 import platform
 import re
-import secrets
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -32,15 +29,10 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from articles import keyset, selectors
+from articles.local_server import start_gunicorn
 from articles.models import Article, Company, Event, Person, Tag
 
 DOC = settings.BASE_DIR / "docs" / "performance.md"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def machine() -> str:
@@ -143,60 +135,20 @@ class Command(BaseCommand):
     # --- running ----------------------------------------------------------------------
 
     def run_server(self, pages, cache_seconds, duration, connections, workers) -> dict:
-        port = free_port()
-        env = {
-            **os.environ,
-            "DJANGO_DEBUG": "false",
-            "DJANGO_HTTPS": "false",  # wrk speaks plain HTTP on loopback
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
-            "PAGE_CACHE_SECONDS": cache_seconds,
-            "DJANGO_LOG_LEVEL": "WARNING",
-        }
-        server = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "newsroom.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                "--no-control-socket",
-                "--log-level",
-                "warning",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        base = f"http://127.0.0.1:{port}"
+        env = {"PAGE_CACHE_SECONDS": cache_seconds, "DJANGO_LOG_LEVEL": "WARNING"}
+        server, base = start_gunicorn(workers=workers, env=env, output=subprocess.DEVNULL)
         try:
-            self.wait_until_up(base, server)
             rows = {}
             for name, path in pages.items():
                 for _ in range(3):  # prime: connections, template cache, page cache
                     urllib.request.urlopen(base + path, timeout=30).read()  # noqa: S310
                 rows[name] = self.wrk(base + path, duration, connections)
-                self.stdout.write(f"  {name:<42} {rows[name]['rps']:>9.0f} req/s", ending="\n")
+                self.stdout.write(f"  {name:<42} {rows[name]['rps']:>9.0f} req/s")
             rows["_rss_mb"] = self.worker_rss(server.pid)
             return rows
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
-
-    @staticmethod
-    def wait_until_up(base, server):
-        for _ in range(100):
-            if server.poll() is not None:
-                raise CommandError("gunicorn exited: " + server.stderr.read().decode()[-2000:])
-            try:
-                urllib.request.urlopen(base + "/robots.txt", timeout=2).read()  # noqa: S310
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise CommandError("gunicorn did not start in 20 s")
 
     @staticmethod
     def wrk(url, duration, connections) -> dict:

@@ -5,11 +5,7 @@ save failed ("database is locked" or anything else) and every save is in the
 database afterwards. Writes the figures to docs/load-test.md unless --no-write.
 """
 
-import os
 import re
-import secrets
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -21,9 +17,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 
+from articles.local_server import start_gunicorn
 from articles.models import Article
 
-from .benchmark import free_port, machine
+from .benchmark import machine
 
 DOC = settings.BASE_DIR / "docs" / "load-test.md"
 
@@ -54,38 +51,11 @@ class Command(BaseCommand):
             "/search/?q=China",
             "/feed/",
         ]
-        port = free_port()
         log_path = settings.VAR_DIR / "load-test-gunicorn.log"
         settings.VAR_DIR.mkdir(exist_ok=True)
-        env = {
-            **os.environ,
-            "DJANGO_DEBUG": "false",
-            "DJANGO_HTTPS": "false",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
-        }
         with open(log_path, "w") as log:
-            server = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "newsroom.wsgi",
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                    "--workers",
-                    str(workers),
-                    "--no-control-socket",
-                ],
-                cwd=settings.BASE_DIR,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        base = f"http://127.0.0.1:{port}"
+            server, base = start_gunicorn(workers=workers, env={}, output=log)
         try:
-            from .benchmark import Command as Benchmark
-
-            Benchmark.wait_until_up(base, server)
             result = self.drive(base, pages, articles, seconds, readers, editors)
         finally:
             server.terminate()
