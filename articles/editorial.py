@@ -34,10 +34,7 @@ def _save_all(articles, user, comment: str, change) -> int:
         reversion.set_user(user)
         reversion.set_comment(comment)
         count = 0
-        # Re-select by key: the admin's queryset carries annotations (GROUP BY) that
-        # PostgreSQL will not lock.
-        pks = list(articles.values_list("pk", flat=True))
-        for article in Article.objects.filter(pk__in=pks).select_for_update():
+        for article in Article.objects.filter(pk__in=_keys(articles)).select_for_update():
             change(article)
             article.save()
             count += 1
@@ -71,35 +68,29 @@ def unpublish(articles: QuerySet[Article], *, user) -> int:
     return _save_all(articles, user, "Unpublished", change)
 
 
-def _fresh(objects: QuerySet) -> list:
-    """The same rows without the admin's annotations, which some backends cannot lock."""
-    return list(objects.model.objects.filter(pk__in=list(objects.values_list("pk", flat=True))))
+def _keys(objects: QuerySet) -> list:
+    # Re-select by key: the admin's queryset carries annotations (GROUP BY) that
+    # PostgreSQL will not lock.
+    return list(objects.values_list("pk", flat=True))
+
+
+def _retag(objects: QuerySet, tag: Tag, *, user, adding: bool) -> int:
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(f"{'Tagged' if adding else 'Untagged'} {tag.name}")
+        items = list(objects.model.objects.filter(pk__in=_keys(objects)))
+        for obj in items:
+            (obj.tags.add if adding else obj.tags.remove)(tag)
+            obj.save()
+    return len(items)
 
 
 def add_tag(objects: QuerySet, tag: Tag, *, user) -> int:
-    with transaction.atomic(), reversion.create_revision():
-        reversion.set_user(user)
-        reversion.set_comment(f"Tagged {tag.name}")
-        items = list(
-            objects.model.objects.filter(pk__in=list(objects.values_list("pk", flat=True)))
-        )
-        for obj in items:
-            obj.tags.add(tag)
-            obj.save()
-    return len(items)
+    return _retag(objects, tag, user=user, adding=True)
 
 
 def remove_tag(objects: QuerySet, tag: Tag, *, user) -> int:
-    with transaction.atomic(), reversion.create_revision():
-        reversion.set_user(user)
-        reversion.set_comment(f"Untagged {tag.name}")
-        items = list(
-            objects.model.objects.filter(pk__in=list(objects.values_list("pk", flat=True)))
-        )
-        for obj in items:
-            obj.tags.remove(tag)
-            obj.save()
-    return len(items)
+    return _retag(objects, tag, user=user, adding=False)
 
 
 # --- Renames and merges -----------------------------------------------------

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from .models import (
     Article,
-    ArticleStatus,
     Company,
     CompanyRelation,
     Event,
@@ -139,12 +138,6 @@ def event_detail_queryset() -> QuerySet[Event]:
 
 def tag_detail_queryset() -> QuerySet[Tag]:
     return Tag.objects.prefetch_related(_facts())
-
-
-def _published_filter(prefix: str = "articles__") -> Q:
-    return Q(
-        **{f"{prefix}status": ArticleStatus.PUBLISHED, f"{prefix}published_at__lte": timezone.now()}
-    )
 
 
 # "In the news" looks at the newest published articles only: it answers what is
