@@ -8,6 +8,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from . import intersections, selectors
 from .page_meta import DEFAULT_DESCRIPTION, SITE_NAME
+from .timestamps import to_the_second
 
 FEED_SIZE = 30
 
@@ -21,11 +22,12 @@ class ArticleItemsMixin:
     def item_description(self, article):
         return article.standfirst
 
+    # To the second, as every machine-readable time the site prints.
     def item_pubdate(self, article):
-        return article.published_at
+        return to_the_second(article.published_at)
 
     def item_updateddate(self, article):
-        return article.updated_at
+        return to_the_second(article.updated_at)
 
     def item_author_name(self, article):
         return article.byline or SITE_NAME

@@ -3,6 +3,7 @@
 from django.templatetags.static import static
 
 from .page_meta import SITE_NAME
+from .timestamps import machine_time
 
 
 def _absolute(request, path: str) -> str:
@@ -37,11 +38,8 @@ def news_article(request, article, image_url: str) -> dict:
         "headline": article.title[:110],
         "description": article.standfirst,
         "articleSection": article.section,
-        # To the second: readers need no more, and a backup keeps only milliseconds.
-        "datePublished": (
-            article.published_at.isoformat(timespec="seconds") if article.published_at else None
-        ),
-        "dateModified": article.updated_at.isoformat(timespec="seconds"),
+        "datePublished": machine_time(article.published_at) or None,
+        "dateModified": machine_time(article.updated_at),
         "author": [author],
         "publisher": publisher(request),
         "image": [image_url or _absolute(request, static("img/logo.png"))],

@@ -6,6 +6,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles.rendering import render_markdown
+from articles.timestamps import machine_time as _machine_time
 
 register = template.Library()
 
@@ -17,6 +18,12 @@ _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 def markdown(text: str) -> str:
     """Render Markdown; safe because render_markdown sanitises with nh3."""
     return mark_safe(render_markdown(text))  # noqa: S308 (sanitised above)
+
+
+@register.filter
+def machine_time(moment) -> str:
+    """For `<time datetime>`: ISO 8601 to the second (articles/timestamps.py)."""
+    return _machine_time(moment)
 
 
 @register.filter
