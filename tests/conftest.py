@@ -1,50 +1,38 @@
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from articles.models import Article
+
+from .tools import require
 
 SEED_FILE = (
     Path(__file__).resolve().parent.parent.parent / "shared" / "seeds" / "000_5dfbc223bd5fa95a.txt"
 )
 REPORT_SLUG = "astrazeneca-continues-to-grow-footprint-in-china-with-landmark-expansion"
+# The suite's "now": after everything the report's fixtures date, so the report is live
+# and has been edited since (an "Updated" line shows once anything saves it).
+FIXED_NOW = datetime(2027, 3, 9, 14, 30, 15, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True, scope="session")
-def plain_http():
-    """The test client and the live server speak plain HTTP; the production profile
-    (HTTPS redirect, secure cookies, HSTS) has tests of its own in test_security.
+@pytest.fixture(autouse=True)
+def fixed_clock():
+    """Every test runs at FIXED_NOW, whatever the machine's date (the clock ticks on
+    from there, so code that measures durations still sees time pass).
 
-    Session-scoped so that it applies before the live server starts: Django's
-    SecurityMiddleware reads these settings once, when it is created.
+    Browser tests override this with the real clock (tests/browser/conftest.py).
     """
-    from django.test import override_settings
-
-    with override_settings(
-        SECURE_SSL_REDIRECT=False,
-        SESSION_COOKIE_SECURE=False,
-        CSRF_COOKIE_SECURE=False,
-        SECURE_HSTS_SECONDS=0,
-    ):
-        yield
+    with time_machine.travel(FIXED_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploads go to a temporary directory, never into var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture(autouse=True)
-def plain_static_storage(settings, tmp_path):
-    # The manifest storage needs collectstatic first; tests render templates without it.
-    settings.STATIC_ROOT = tmp_path / "staticfiles"
-    settings.STATIC_ROOT.mkdir()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 @pytest.fixture(autouse=True)
@@ -67,8 +55,9 @@ def report(db) -> Article:
 
 @pytest.fixture(scope="session")
 def seed_text() -> str:
-    if not SEED_FILE.exists():
-        pytest.skip(f"the seed report is not at {SEED_FILE}")
+    # The seed lives beside the repository (../shared), not in it: a plain clone
+    # skips loudly, and CI, which has it, fails instead of skipping.
+    require(SEED_FILE.exists(), f"the seed report is not at {SEED_FILE}", missing="SEED")
     return SEED_FILE.read_text(encoding="utf-8")
 
 

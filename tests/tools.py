@@ -1,7 +1,7 @@
 """Real external tools the suite drives: Chromium, axe-core, the Nu HTML validator.
 
-Locally a missing tool skips its tests with a loud reason; in CI
-(NEWSROOM_REQUIRE_TOOLS=1, set by .ci/run) a missing tool fails them instead.
+Locally a missing tool (or the seed report beside the repository) skips its tests
+with a loud reason; in CI (NEWSROOM_REQUIRE_TOOLS=1, set by .ci/run) it fails them.
 """
 
 import os
@@ -40,11 +40,12 @@ def chromium_path() -> str | None:
     return next((path for path in CHROMIUM_CANDIDATES if Path(path).exists()), None)
 
 
-def require(condition: bool, reason: str) -> None:
-    """Skip loudly when a tool is missing, or fail when CI says it must be there."""
+def require(condition: bool, reason: str, *, missing: str = "TOOL") -> None:
+    """Skip loudly when a tool (or the seed) is missing, or fail when CI says it must
+    be there."""
     if condition:
         return
-    message = f"MISSING TOOL: {reason}"
+    message = f"MISSING {missing}: {reason}"
     if os.environ.get("NEWSROOM_REQUIRE_TOOLS") == "1":
         pytest.fail(message, pytrace=False)
     pytest.skip(message)

@@ -12,6 +12,13 @@ from tests.tools import CHROMIUM_FLAGS, chromium_path, require
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture
+def fixed_clock():
+    """The real clock here: Chromium keeps its own, and would drop a session cookie
+    that a moved server clock dated to expire before the browser's today."""
+    return None
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     path = chromium_path()

@@ -1,0 +1,24 @@
+"""Settings for the test suite: production settings with what tests cannot have.
+
+pytest reads this module (pyproject.toml); subprocesses that a test starts to check
+production behaviour name `newsroom.settings` themselves.
+"""
+
+from .settings import *  # noqa: F403
+
+# The test client and the live server speak plain HTTP; the production profile
+# (HTTPS redirect, secure cookies, HSTS) is switched back on by the tests that check it.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+
+# The manifest storage needs collectstatic first; tests render templates without it
+# and the live server serves static files from static/ through the finders.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Hashing cost belongs to production; here it only slows every login down.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
