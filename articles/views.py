@@ -433,6 +433,14 @@ class IntersectionView(PageMetaMixin, TemplateView):
 class SearchView(PageMetaMixin, TemplateView):
     template_name = "articles/search.html"
 
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        # Queries that find nothing are endless; caching them would let anyone fill
+        # the page cache with junk and push out the pages readers want.
+        if not response.context_data["results"].total:
+            response.page_cache_exempt = True
+        return response
+
     def get_context_data(self, **kwargs):
         query = self.request.GET.get("q", "")[:200]
         results = search.search(query)

@@ -102,6 +102,15 @@ def test_staff_always_get_a_fresh_page(client, admin_user, report):
 def test_errors_and_search_misses_are_not_cached(client, report):
     get(client, "/companies/nope/")
     assert "X-Page-Cache" not in get(client, "/companies/nope/")[0]
+    for _ in range(2):
+        response = client.get("/search/", {"q": "zebra unicorn"})
+        assert response.status_code == 200 and not response.context["results"].total
+        assert "X-Page-Cache" not in response
+
+
+def test_search_hits_are_cached(client, report):
+    assert client.get("/search/", {"q": "Shanghai"})["X-Page-Cache"] == "miss"
+    assert client.get("/search/", {"q": "Shanghai"})["X-Page-Cache"] == "hit"
 
 
 def test_workers_of_one_machine_share_the_version(settings, tmp_path):

@@ -4,17 +4,22 @@ import pytest
 
 from articles import timeline
 
+from .html import parse, section, text
+
 pytestmark = pytest.mark.django_db
 
 
 def test_company_timeline_is_in_date_order_at_its_precision(client, report):
-    html = client.get("/companies/astrazeneca/").content.decode()
-    section = html.split('id="timeline-heading"')[1].split("</section>")[0]
-    assert '<time datetime="2017">2017</time>' in section
-    assert '<time datetime="2019">2019</time>' in section
-    assert section.index("2017") < section.index("2019") < section.index("26 November 2026")
-    # Undated entries come last, in the source's words.
-    assert section.index("26 November 2026") < section.index("early October")
+    timeline = section(parse(client.get("/companies/astrazeneca/")), "timeline-heading")
+    entries = timeline.cssselect("ol.timeline > li")
+    whens = [text(entry.cssselect(".when")[0]) for entry in entries]
+    stamps = [(time.get("datetime"), text(time)) for time in timeline.cssselect(".when time")]
+    assert ("2017", "2017") in stamps and ("2019", "2019") in stamps
+    assert whens.index("2017") < whens.index("2019") < whens.index("26 November 2026")
+    # Undated entries come last, in the source's words, with no <time> element.
+    undated = whens.index("early October")
+    assert whens.index("26 November 2026") < undated
+    assert all(not entry.cssselect("time") for entry in entries[undated:])
 
 
 def test_entries_without_a_date_come_last():
