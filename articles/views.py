@@ -442,7 +442,7 @@ class SearchView(PageMetaMixin, TemplateView):
         return response
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.get("q", "")[:200]
+        query = self.request.GET.get("q", "")[:200].strip()
         results = search.search(query)
         articles = [
             (article, search.snippet(article.body, results.terms))

@@ -4,7 +4,16 @@ import pytest
 from django.urls import reverse
 from reversion.models import Version
 
-from articles.models import Article, Company, Fact, SlugRedirect, Tag
+from articles.models import (
+    Article,
+    Company,
+    CompanyRelation,
+    Event,
+    Fact,
+    Participation,
+    SlugRedirect,
+    Tag,
+)
 
 from .factories import make_article
 from .forms import form_data
@@ -106,6 +115,9 @@ class TestRenameAndMerge:
         save_via_admin(client, Company.objects.get(pk=company.pk), slug="abbisko")
         assert client.get("/companies/abbisko/").status_code == 200
         assert client.get("/companies/abbisko-2/")["Location"] == "/companies/abbisko/"
+        # The live slug must not also be a redirect (it would shadow a later rename).
+        assert not SlugRedirect.objects.filter(old_slug="abbisko").exists()
+        assert SlugRedirect.objects.filter(old_slug="abbisko-2").exists()
 
     def test_merging_companies_moves_every_link(self, client, editor, report):
         client.force_login(editor)
@@ -113,8 +125,15 @@ class TestRenameAndMerge:
         duplicate = Company.objects.create(name="Astra Zeneca", slug="astra-zeneca", aliases="AZ")
         duplicate.articles.add(make_article("other-story"))
         duplicate.tags.add(Tag.objects.get(slug="wuxi"))
-        Fact.objects.create(
-            company=duplicate, label="Note", value="x", citation=keep.facts.first().citation
+        citation = keep.facts.first().citation
+        Fact.objects.create(company=duplicate, label="Note", value="x", citation=citation)
+        expo = Event.objects.get(slug="ciie-1")
+        Participation.objects.create(
+            company=duplicate, event=expo, role="organiser", citation=citation
+        )
+        other = Company.objects.get(slug="abbisko")
+        CompanyRelation.objects.create(
+            source=other, kind="partner_of", target=duplicate, citation=citation
         )
         response = client.post(
             "/admin/articles/company/",
@@ -131,6 +150,9 @@ class TestRenameAndMerge:
         assert {"Astra Zeneca", "AZ"} <= set(keep.alias_list)
         assert keep.articles.filter(slug="other-story").exists()
         assert keep.facts.filter(label="Note").exists()
+        assert keep.tags.filter(slug="wuxi").exists()
+        assert keep.participations.filter(event=expo, role="organiser").exists()
+        assert keep.relations_in.filter(source=other, kind="partner_of").exists()
         assert client.get("/companies/astra-zeneca/")["Location"] == "/companies/astrazeneca/"
 
     def test_merging_tags_keeps_every_tagged_item(self, client, editor, report):

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from django.db import OperationalError
+from django.db import DatabaseError, IntegrityError, OperationalError
 
 from .browser.test_reader import PAGE_TYPES
 from .factories import make_article
@@ -237,7 +237,7 @@ def test_database_down_gives_a_clear_503_in_a_real_process():
     assert "Traceback" not in result.stdout
 
 
-def test_the_503_middleware_leaves_other_errors_alone(client, report, monkeypatch, settings):
+def test_a_lost_database_connection_becomes_a_503(client, report, monkeypatch, settings):
     from articles import views
 
     def broken(*args, **kwargs):
@@ -246,6 +246,24 @@ def test_the_503_middleware_leaves_other_errors_alone(client, report, monkeypatc
     monkeypatch.setattr(views.selectors, "front_page", broken)
     response = client.get("/")
     assert response.status_code == 503 and "back in a moment" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "error",
+    [ValueError("a bug"), IntegrityError("UNIQUE constraint failed"), DatabaseError("syntax")],
+    ids=["bug", "integrity", "sql"],
+)
+def test_the_503_middleware_leaves_other_errors_alone(client, report, monkeypatch, error):
+    """Only an unreachable database is "back in a moment"; a bug stays a bug (a 500 that
+    is logged), never disguised as an outage."""
+    from articles import views
+
+    def broken(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(views.selectors, "front_page", broken)
+    with pytest.raises(type(error)):  # the test client re-raises what nobody handled
+        client.get("/")
 
 
 # --- sign-in throttling and media -------------------------------------------------------

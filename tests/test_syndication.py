@@ -43,9 +43,20 @@ def test_feeds_parse_and_carry_the_report(client, report, path):
 
 
 def test_feeds_leave_out_drafts_and_scheduled_articles(client, report):
-    make_article("draft", status=ArticleStatus.DRAFT, published_at=None)
-    entries = feedparser.parse(client.get("/feed/").content).entries
-    assert [entry.title for entry in entries] == [report.title]
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.models import Company
+
+    astrazeneca = Company.objects.get(slug="astrazeneca")
+    draft = make_article("draft", status=ArticleStatus.DRAFT, published_at=None)
+    later = make_article("later", published_at=timezone.now() + timedelta(hours=1))
+    for article in (draft, later):
+        article.companies.add(astrazeneca)
+    for path in ("/feed/", "/feed/atom/", "/feed/company/astrazeneca/"):
+        entries = feedparser.parse(client.get(path).content).entries
+        assert [entry.title for entry in entries] == [report.title], path
 
 
 @pytest.mark.parametrize(
