@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test test-a-year-ahead lint migrations-check check-fixtures lock clean \
+.PHONY: help run setup test test-a-year-ahead fonts lint migrations-check check-fixtures lock clean \
 	bench load-test
 
 help:
@@ -20,6 +20,7 @@ help:
 	@echo "make migrations-check  fail if models and migrations differ"
 	@echo "make check-fixtures    validate the loaded report against its citations"
 	@echo "make lock              re-pin requirements*.lock from pyproject.toml"
+	@echo "make fonts             refresh static/fonts from the pinned @fontsource packages"
 	@echo "make bench             benchmark with wrk on generated data (see docs/performance.md)"
 	@echo "make load-test         readers and editors at once (LOAD_SECONDS=60, docs/load-test.md)"
 	@echo "make clean             remove the virtualenv and collected static files"
@@ -66,6 +67,16 @@ node_modules/.installed: package.json package-lock.json
 
 test: $(VENV)/.runtime $(VENV)/.dev node_modules/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The site's fonts, copied from their npm packages (pinned in package.json): the Latin
+# subsets of Source Serif 4 and Source Sans 3, variable weight, with their licences.
+FONT_FILES := source-serif-4/files/source-serif-4-latin-wght-normal.woff2 \
+	source-serif-4/files/source-serif-4-latin-wght-italic.woff2 \
+	source-sans-3/files/source-sans-3-latin-wght-normal.woff2
+fonts: node_modules/.installed
+	for f in $(FONT_FILES); do cp node_modules/@fontsource-variable/$$f static/fonts/; done
+	cp node_modules/@fontsource-variable/source-serif-4/LICENSE static/fonts/OFL-source-serif-4.txt
+	cp node_modules/@fontsource-variable/source-sans-3/LICENSE static/fonts/OFL-source-sans-3.txt
 
 # The suite must pass on any day: Debian's faketime moves the whole process's clock
 # (and every subprocess's) a year on; the tests' own fixed clock must hide it all.

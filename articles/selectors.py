@@ -104,7 +104,7 @@ def company_detail_queryset() -> QuerySet[Company]:
         Prefetch("roles", queryset=_published_citations(Role.objects.select_related("person"))),
         Prefetch(
             "participations",
-            queryset=_published_citations(Participation.objects.select_related("event")),
+            queryset=_published_citations(Participation.objects.select_related("event__series")),
         ),
     )
 
@@ -147,6 +147,10 @@ ENTITY_ARTICLES = 20
 RELATED_CANDIDATES = 100
 
 
+# How many tags the lead story shows.
+LEAD_TAGS = 5
+
+
 def front_page(*, window: int = RECENT_WINDOW, per_kind: int = 8) -> dict:
     """The home page's lists, from the newest published articles and their links.
 
@@ -156,13 +160,20 @@ def front_page(*, window: int = RECENT_WINDOW, per_kind: int = 8) -> dict:
     recent = list(
         published_articles()
         .defer("body", "search_vector")
-        .prefetch_related("tags", "companies", "people", "events")[:window]
+        .prefetch_related(
+            "tags",
+            "companies",
+            "people",
+            Prefetch("events", queryset=Event.objects.select_related("series")),
+        )[:window]
     )
 
     def most_mentioned(field: str, limit: int = 8) -> list:
         counts, objects = Counter(), {}
         for article in recent:
-            for obj in getattr(article, field).all():
+            # An edition counts for its series: the expo is news once, not five times.
+            seen = {getattr(obj, "series", None) or obj for obj in getattr(article, field).all()}
+            for obj in seen:
                 counts[obj.pk] += 1
                 objects[obj.pk] = obj
         ranked = sorted(counts, key=lambda pk: (-counts[pk], objects[pk].name))
@@ -173,8 +184,17 @@ def front_page(*, window: int = RECENT_WINDOW, per_kind: int = 8) -> dict:
         group = tags_by_kind.setdefault(tag.get_kind_display(), [])
         if len(group) < per_kind:
             group.append(tag)
+    lead_tags = []
+    if recent:
+        # The lead's few tags that the rest of the coverage shares most; on a tie, the
+        # order the editors tagged it in (they tag the story's main subjects first).
+        shared = Counter(tag.pk for article in recent for tag in article.tags.all())
+        ordered = list(recent[0].tags.all())
+        lead_tags = sorted(ordered, key=lambda tag: (-shared[tag.pk], ordered.index(tag)))
+        lead_tags = lead_tags[:LEAD_TAGS]
     return {
         "articles": recent[:10],
+        "lead_tags": lead_tags,
         "companies": most_mentioned("companies"),
         "people": most_mentioned("people"),
         "events": most_mentioned("events"),
@@ -186,6 +206,25 @@ def articles_about(entity, *, limit: int = ENTITY_ARTICLES) -> list[Article]:
     """The newest published articles about a company, person, event or tag."""
     field = {Company: "companies", Person: "people", Event: "events", Tag: "tags"}[type(entity)]
     return list(published_articles().filter(**{field: entity})[:limit])
+
+
+def coverage_counts(entities) -> dict[int, int]:
+    """How many published articles are about each of `entities` (one model), in one query."""
+    entities = list(entities)
+    if not entities:
+        return {}
+    field = {Company: "companies", Person: "people", Event: "events"}[type(entities[0])]
+    link = getattr(Article, field).through
+    column = f"{type(entities[0])._meta.model_name}_id"
+    rows = (
+        link.objects.filter(
+            **{f"{column}__in": [e.pk for e in entities]},
+            article__in=published_articles().values("pk"),
+        )
+        .values(column)
+        .annotate(n=Count("pk"))
+    )
+    return {row[column]: row["n"] for row in rows}
 
 
 def tags_with_counts() -> QuerySet[Tag]:

@@ -36,10 +36,25 @@ def _sort_key(entry: Entry):
     return (entry.on is None, entry.on or date.max, entry.kind, entry.label)
 
 
+@dataclass(frozen=True)
+class Group:
+    """Entries that share one date as readers see it, shown under one heading."""
+
+    when: str
+    iso: str
+    entries: list[Entry]
+
+
+UNDATED = "Not precisely dated"
+
+
 def build(*, events=(), articles=(), facts=()) -> list[Entry]:
+    # An event with no date at all says nothing in a timeline ("Date not stated"
+    # five times); its page lists it elsewhere.
     entries = [
         Entry(e.starts_on, e.date_precision, e.date_text, "event", str(e), e.get_absolute_url())
         for e in events
+        if e.starts_on or e.date_text
     ]
     entries += [
         Entry(a.published_at.date(), "day", "", "article", a.title, a.get_absolute_url())
@@ -52,3 +67,20 @@ def build(*, events=(), articles=(), facts=()) -> list[Entry]:
         if f.date or f.date_text
     ]
     return sorted(set(entries), key=_sort_key)
+
+
+def grouped(entries: list[Entry]) -> list[Group]:
+    """One heading per date in order; every entry the source does not date goes under
+    one last heading, each with the source's own words for when."""
+    groups: list[Group] = []
+    undated = [entry for entry in entries if entry.on is None]
+    for entry in entries:
+        if entry.on is None:
+            continue
+        if groups and groups[-1].when == entry.when:
+            groups[-1].entries.append(entry)
+        else:
+            groups.append(Group(entry.when, entry.iso, [entry]))
+    if undated:
+        groups.append(Group(UNDATED, "", undated))
+    return groups

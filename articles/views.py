@@ -1,5 +1,8 @@
 """Public pages. Querysets come from articles.selectors; metadata from page_meta."""
 
+from collections import Counter
+
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
@@ -9,7 +12,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import editorial, intersections, keyset, search, selectors, structured_data, timeline
-from .models import Article, Company, Event, Person, Tag
+from .models import Article, Company, Event, Person, Role, Tag
 from .page_meta import SITE_NAME, PageMeta, feed_links
 from .rendering import render_article_body
 from .renditions import renditions
@@ -48,16 +51,56 @@ def _entity_feeds(obj) -> list:
     )
 
 
-def _together(obj, others) -> list[tuple[object, str]]:
-    """Links to the intersection pages of `obj` with each of `others`, once each."""
-    seen, links = set(), []
+# A topic page shows the few facts that define its subject in a box: the first ones
+# in the order editors give them (Fact.position), the rest below.
+KEY_FACTS = 4
+# Of all the pairs a subject makes, the intersections worth a link.
+TOGETHER_LIMIT = 6
+
+
+def _together(obj, others, *, limit: int = TOGETHER_LIMIT) -> list[tuple[object, str]]:
+    """Links to the intersection pages of `obj` with the others it is most connected to.
+
+    `others` names each related entity or tag once per link the page shows (a fact,
+    a relation, a participation, a tag): the more often, the closer. Entities come
+    before tags when they tie, then the order the page gives them.
+    """
+    counts, first_seen = Counter(), {}
+    # An edition also counts for its series (when the page loaded it): four editions
+    # make the expo a close tie.
+    others = [
+        *others,
+        *(
+            o.series
+            for o in others
+            if isinstance(o, Event) and o.series_id and Event.series.is_cached(o)
+        ),
+    ]
     for other in others:
-        key = (intersections.kind_of(other), other.pk)
-        if other == obj or key in seen:
+        if other == obj:
             continue
-        seen.add(key)
-        links.append((other, intersections.intersection_url(obj, other)))
-    return links
+        key = (intersections.kind_of(other), other.pk)
+        counts[key] += 1
+        first_seen.setdefault(key, (len(first_seen), other))
+    ranked = sorted(
+        first_seen.items(),
+        key=lambda item: (-counts[item[0]], isinstance(item[1][1], Tag), item[1][0]),
+    )
+    return [(other, intersections.intersection_url(obj, other)) for _, (_, other) in ranked[:limit]]
+
+
+def _topic_context(entity, *, kind_label: str, summary: str, facts: list, extra=()) -> dict:
+    """What every topic page's head and key-facts box show."""
+    aliases = getattr(entity, "alias_list", [])
+    extra = [*extra, *([("Also known as", ", ".join(aliases))] if aliases else [])]
+    return {
+        "entity": entity,
+        "kind_label": kind_label,
+        "summary": summary,
+        "key_facts": facts[:KEY_FACTS],
+        "more_facts": facts[KEY_FACTS:],
+        "extra_key_facts": [(label, value) for label, value in extra if value],
+    }
 
 
 class OldSlugRedirectMixin:
@@ -79,8 +122,11 @@ class HomeView(PageMetaMixin, TemplateView):
     def get_context_data(self, **kwargs):
         front = selectors.front_page()
         upcoming, recent = selectors.dated_events()
+        lead = front["articles"][0] if front["articles"] else None
         return super().get_context_data(
-            lead=front["articles"][0] if front["articles"] else None,
+            lead=lead,
+            lead_tags=front["lead_tags"],
+            lead_images=renditions(lead.image) if lead else [],
             latest=front["articles"][1:],
             upcoming_events=upcoming,
             recent_events=recent,
@@ -162,7 +208,16 @@ class EntityListView(PageMetaMixin, ListView):
     url_name = ""
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(heading=self.heading, **kwargs)
+        context = super().get_context_data(heading=self.heading, **kwargs)
+        # Counted for this page's rows only, so a deep page costs what the first does.
+        counts = selectors.coverage_counts(context["object_list"])
+        for obj in context["object_list"]:
+            obj.coverage = counts.get(obj.pk, 0)
+            obj.summary = self.summary_of(obj)
+        return context
+
+    def summary_of(self, obj) -> str:
+        return obj.description
 
     def get_meta(self):
         return _list_meta(
@@ -176,12 +231,18 @@ class CompanyListView(EntityListView):
 
 
 class PersonListView(EntityListView):
-    model = Person
+    queryset = Person.objects.prefetch_related(
+        Prefetch("roles", queryset=Role.objects.select_related("company"))
+    )
     heading, url_name = "People", "person_list"
+
+    def summary_of(self, person) -> str:
+        return person.bio or "; ".join(f"{r.title}, {r.company}" for r in person.roles.all())
 
 
 class EventListView(EntityListView):
-    model = Event
+    # Editions are listed under their series, not as events of their own.
+    queryset = Event.objects.filter(series__isnull=True).prefetch_related("editions")
     heading, url_name = "Events", "event_list"
 
 
@@ -216,14 +277,9 @@ class CompanyDetailView(EntityDetailView):
     def get_context_data(self, **kwargs):
         company = self.object
         facts = [(fact, f"{company.name}: {fact.label}") for fact in company.facts.all()]
-        facts += [
-            (rel, f"{company.name} {rel.get_kind_display()} {rel.target}")
-            for rel in company.relations_out.all()
-        ]
-        facts += [
-            (rel, f"{company.name} {rel.inverse_label} {rel.source}")
-            for rel in company.relations_in.all()
-        ]
+        # A relation reads the same from both ends: "iCampus is part of AstraZeneca".
+        facts += [(rel, str(rel)) for rel in company.relations_out.all()]
+        facts += [(rel, str(rel)) for rel in company.relations_in.all()]
         events = [p.event for p in company.participations.all()]
         articles = selectors.articles_about(company)
         others = [
@@ -233,8 +289,18 @@ class CompanyDetailView(EntityDetailView):
             *(role.person for role in company.roles.all()),
             *company.tags.all(),
         ]
+        relations = [*company.relations_out.all(), *company.relations_in.all()]
         return super().get_context_data(
-            timeline=timeline.build(events=events, articles=articles, facts=facts),
+            **_topic_context(
+                company,
+                kind_label=company.get_kind_display(),
+                summary=company.description,
+                facts=list(company.facts.all()),
+            ),
+            relations=relations,
+            timeline=timeline.grouped(
+                timeline.build(events=events, articles=articles, facts=facts)
+            ),
             together=_together(company, others),
             articles=articles,
             **kwargs,
@@ -255,8 +321,13 @@ class PersonDetailView(EntityDetailView):
         facts = [(fact, f"{person.name}: {fact.label}") for fact in person.facts.all()]
         others = [*(role.company for role in person.roles.all()), *person.tags.all()]
         articles = selectors.articles_about(person)
+        roles = list(person.roles.all())
+        summary = person.bio or "; ".join(f"{role.title}, {role.company}" for role in roles)
         return super().get_context_data(
-            timeline=timeline.build(articles=articles, facts=facts),
+            **_topic_context(
+                person, kind_label="Person", summary=summary, facts=list(person.facts.all())
+            ),
+            timeline=timeline.grouped(timeline.build(articles=articles, facts=facts)),
             together=_together(person, others),
             articles=articles,
             **kwargs,
@@ -287,9 +358,29 @@ class EventDetailView(EntityDetailView):
             *event.tags.all(),
         ]
         articles = selectors.articles_about(event)
+        siblings = list(event.series.editions.all()) if event.series else []
+        place = siblings.index(event) if event in siblings else None
+        where = event.location
         return super().get_context_data(
-            timeline=timeline.build(
-                events=[event, *event.editions.all()], articles=articles, facts=facts
+            **_topic_context(
+                event,
+                kind_label=(
+                    f"{event.get_kind_display()} · edition {event.edition}"
+                    if event.series
+                    else event.get_kind_display()
+                ),
+                summary=event.description,
+                facts=list(event.facts.all()),
+                extra=[("When", event.when), ("Where", where)],
+            ),
+            # Editions in order; an edition's neighbours in its series.
+            editions=sorted(event.editions.all(), key=lambda e: (e.edition or 0, e.name)),
+            previous_edition=siblings[place - 1] if place else None,
+            next_edition=siblings[place + 1]
+            if place is not None and place + 1 < len(siblings)
+            else None,
+            timeline=timeline.grouped(
+                timeline.build(events=event.editions.all(), articles=articles, facts=facts)
             ),
             together=_together(event, others),
             articles=articles,
@@ -332,7 +423,20 @@ class TagDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
             url = reverse("tag_group", kwargs={"slug": tag.slug, "group": group})
             groups.append((group, items[:TAG_GROUP_PREVIEW], more, url))
         entities = [item for name, items, _, _ in groups if name != "articles" for item in items]
-        return super().get_context_data(groups=groups, together=_together(tag, entities), **kwargs)
+        _, articles, more_articles, all_articles_url = groups[0]  # TAG_GROUPS starts with them
+        return super().get_context_data(
+            **_topic_context(
+                tag,
+                kind_label=tag.get_kind_display(),
+                summary=tag.description,
+                facts=list(tag.facts.all()),
+            ),
+            articles=articles,
+            all_articles_url=all_articles_url if more_articles else "",
+            groups=groups[1:],
+            together=_together(tag, entities),
+            **kwargs,
+        )
 
     def get_meta(self):
         tag = self.object

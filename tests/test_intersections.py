@@ -4,6 +4,7 @@ from articles.intersections import intersection_url
 from articles.models import Company, Event
 
 from .conftest import REPORT_SLUG
+from .html import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -14,12 +15,18 @@ def test_pair_page_shows_shared_articles_and_cited_connections(client, report):
     html = client.get(PAIR).content.decode()
     assert f'href="/articles/{REPORT_SLUG}/"' in html
     assert "AstraZeneca at 4th China International Import Expo (Exhibitor)" in html
-    assert 'class="source"' in html
+    assert 'class="cite"' in html
 
 
 def test_reachable_from_either_side(client, report):
-    assert f'href="{PAIR}"' in client.get("/companies/astrazeneca/").content.decode()
     assert f'href="{PAIR}"' in client.get("/events/ciie-4/").content.decode()
+    # The company page links only its closest pairs: the expo's four editions roll up
+    # into the series, which ranks first.
+    together = parse(client.get("/companies/astrazeneca/")).cssselect("#together-heading + ul a")
+    assert len(together) <= 6
+    assert together[0].get("href") == (
+        "/together/company/astrazeneca/event/china-international-import-expo/"
+    )
 
 
 def test_one_canonical_address_per_pair(client, report):

@@ -11,15 +11,18 @@ pytestmark = pytest.mark.django_db
 
 def test_company_timeline_is_in_date_order_at_its_precision(client, report):
     timeline = section(parse(client.get("/companies/astrazeneca/")), "timeline-heading")
-    entries = timeline.cssselect("ol.timeline > li")
-    whens = [text(entry.cssselect(".when")[0]) for entry in entries]
+    groups = timeline.cssselect("ol.timeline > li")
+    whens = [text(group.cssselect(".when")[0]) for group in groups]
     stamps = [(time.get("datetime"), text(time)) for time in timeline.cssselect(".when time")]
     assert ("2017", "2017") in stamps and ("2019", "2019") in stamps
+    # One heading per date, in order; everything undated once, last, each entry in the
+    # source's words and with no <time> element.
+    assert len(whens) == len(set(whens))
     assert whens.index("2017") < whens.index("2019") < whens.index("26 November 2026")
-    # Undated entries come last, in the source's words, with no <time> element.
-    undated = whens.index("early October")
-    assert whens.index("26 November 2026") < undated
-    assert all(not entry.cssselect("time") for entry in entries[undated:])
+    assert whens[-1] == "Not precisely dated" and "Date not stated" not in whens
+    undated = groups[-1]
+    assert not undated.cssselect("time")
+    assert "(early October)" in text(undated)
 
 
 def test_entries_without_a_date_come_last():

@@ -37,7 +37,7 @@ def test_a_reader_walks_the_site_by_clicking_links(page: Page, live_report):
     expect(page).to_have_url(f"{base}/articles/{REPORT_SLUG}/")
     expect(page.locator("h1")).to_have_text(re.compile("AstraZeneca continues to grow"))
 
-    page.locator(".panel").get_by_role("link", name="AstraZeneca", exact=True).click()
+    page.locator(".rail").get_by_role("link", name="AstraZeneca", exact=True).click()
     expect(page).to_have_url(f"{base}/companies/astrazeneca/")
 
     page.locator("#tags-heading + ul").get_by_role("link", name="China", exact=True).click()
@@ -77,11 +77,20 @@ def test_citation_links_open_the_exact_passage(page: Page, live_report):
     expect(target).to_be_in_viewport()
 
 
-@pytest.mark.parametrize("name, path", PAGE_TYPES.items(), ids=list(PAGE_TYPES))
-def test_axe_finds_no_accessibility_violations(browser, live_report, name, path):
+DARK_PAGES = ["home", "article", "company", "event", "search"]
+
+
+@pytest.mark.parametrize(
+    "name, path, scheme",
+    [(name, path, "light") for name, path in PAGE_TYPES.items()]
+    + [(name, PAGE_TYPES[name], "dark") for name in DARK_PAGES],
+    ids=[*PAGE_TYPES, *(f"{name} dark" for name in DARK_PAGES)],
+)
+def test_axe_finds_no_accessibility_violations(browser, live_report, name, path, scheme):
     require(AXE_JS.exists(), f"{AXE_JS} is missing: run `npm ci`")
-    # Our CSP forbids inline scripts, axe's included: this context lets axe in.
-    context = browser.new_context(bypass_csp=True)
+    # Our CSP forbids inline scripts, axe's included: this context lets axe in. Dark
+    # mode has colours of its own, so its contrast is checked too.
+    context = browser.new_context(bypass_csp=True, color_scheme=scheme)
     page = context.new_page()
     page.goto(live_report.url + path)
     page.add_script_tag(path=str(AXE_JS))
