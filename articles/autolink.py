@@ -3,7 +3,9 @@
 Works on sanitised HTML, token by token: text inside links and headings is left
 alone, each entity is linked once, and the longest name wins where names overlap
 ("AstraZeneca China" before "AstraZeneca", "China International Import Expo"
-before "China").
+before "China"). Phrases to keep whole (a person's job title) are never linked
+into: "China" in "International and China president" is part of a title, not the
+country.
 """
 
 import re
@@ -23,7 +25,7 @@ class Linkable:
 
 
 class _Linker(HTMLParser):
-    def __init__(self, linkables: list[Linkable]):
+    def __init__(self, linkables: list[Linkable], keep_whole: tuple[str, ...] = ()):
         # Keep character references as they are: we re-emit the HTML verbatim.
         super().__init__(convert_charrefs=False)
         self.out: list[str] = []
@@ -35,7 +37,13 @@ class _Linker(HTMLParser):
                 self.by_name.setdefault(escape(name, quote=False), item)
         names = sorted(self.by_name, key=len, reverse=True)
         alternatives = "|".join(map(re.escape, names))
-        self.pattern = re.compile(rf"(?<!\w)({alternatives})(?!\w)") if names else None
+        kept = sorted({escape(p, quote=False) for p in keep_whole if p}, key=len, reverse=True)
+        # Phrases kept whole come first, so a match starting there consumes the phrase
+        # (in any case: titles are printed "Executive …" and "executive …").
+        keep = f"(?P<keep>(?i:{'|'.join(map(re.escape, kept))}))|" if kept else ""
+        self.pattern = (
+            re.compile(rf"(?<!\w)(?:{keep}(?P<name>{alternatives}))(?!\w)") if names else None
+        )
 
         self.text: list[str] = []  # text since the last tag, references kept escaped
 
@@ -72,7 +80,9 @@ class _Linker(HTMLParser):
         self.out.append(text)
 
     def _link(self, match: re.Match) -> str:
-        item = self.by_name[match.group(1)]
+        if match.groupdict().get("keep"):
+            return match.group(0)
+        item = self.by_name[match.group("name")]
         if item.key in self.linked:
             return match.group(0)
         self.linked.add(item.key)
@@ -82,8 +92,8 @@ class _Linker(HTMLParser):
         )
 
 
-def link_entities(html: str, linkables: list[Linkable]) -> str:
-    linker = _Linker(linkables)
+def link_entities(html: str, linkables: list[Linkable], keep_whole: tuple[str, ...] = ()) -> str:
+    linker = _Linker(linkables, keep_whole)
     linker.feed(html)
     linker.close()
     linker.flush()

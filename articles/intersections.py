@@ -56,14 +56,20 @@ def connections(a, b) -> list:
         ).select_related("source", "target", "event")
     elif kinds == {"company", "event"}:
         company, event = by_kind["company"], by_kind["event"]
-        return [
+        # A series brings its editions: the booth at the 4th and the fund set up at the
+        # 2nd are part of the company's story with the expo. In edition order.
+        events = Q(event=event) | Q(event__series=event)
+        rows = [
             *Participation.objects.filter(
-                company=company, event=event, citation__article__in=live
+                events, company=company, citation__article__in=live
             ).select_related("company", "event", "citation__article"),
-            *CompanyRelation.objects.filter(Q(source=company) | Q(target=company), event=event)
+            *CompanyRelation.objects.filter(events, Q(source=company) | Q(target=company))
             .filter(citation__article__in=live)
             .select_related("source", "target", "event", "citation__article"),
         ]
+        return sorted(
+            rows, key=lambda row: (row.event.series_id is not None, row.event.edition or 0)
+        )
     elif kinds == {"company", "person"}:
         rows = Role.objects.filter(
             company=by_kind["company"], person=by_kind["person"]

@@ -84,7 +84,10 @@ def render_article_body(article) -> str:
     html = render_markdown(article.body)
     if not article.autolink:
         return html
-    return link_entities(html, _linkables(article))
+    titles = [role.title for person in article.people.all() for role in person.roles.all()]
+    # The whole title and each of its parts ("International and China president").
+    keep_whole = (*titles, *(part.strip() for t in titles for part in t.split(",")))
+    return link_entities(html, _linkables(article), keep_whole)
 
 
 def _linkables(article) -> list[Linkable]:

@@ -74,7 +74,7 @@ def article_detail_queryset() -> QuerySet[Article]:
     return Article.objects.prefetch_related(
         "tags",
         "companies",
-        "people",
+        "people__roles",  # their titles are kept whole by the body's links
         "events",
         Prefetch("quotes", queryset=Quote.objects.select_related("speaker")),
     )

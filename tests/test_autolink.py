@@ -44,6 +44,29 @@ def test_names_with_escaped_characters_match():
     assert links(link_entities("<p>The R&amp;D Center opened.</p>", [rd])) == ["/companies/rd/"]
 
 
+def test_never_inside_a_phrase_kept_whole():
+    title = "Executive vice-president, International and China president"
+    html = link_entities(
+        "<p>Said Ada, executive vice-president, International and China president of Acme. "
+        "China grows.</p>",
+        [ACME, CHINA],
+        keep_whole=(title,),
+    )
+    # "China" inside the title stays plain text; the country is linked where it stands alone.
+    assert links(html) == ["/companies/acme/", "/tags/china/"]
+    assert "International and China president of" in html
+    assert '">China</a> grows.' in html
+
+
+@pytest.mark.django_db
+def test_a_person_s_job_title_is_never_linked_into(report):
+    from articles.selectors import article_detail_queryset
+
+    article = article_detail_queryset().get(pk=report.pk)
+    html = render_article_body(article)
+    assert "executive vice-president, International and China president of" in html
+
+
 @pytest.mark.django_db
 def test_editors_can_turn_links_off_per_article_or_per_name():
     # "Hiring" is a topic tag: named, and never linked (only entities and places are).

@@ -240,7 +240,7 @@ def count_queries(client, path) -> int:
 QUERY_BUDGETS = {
     "/": 8,
     "/articles/": 3,
-    f"/articles/{REPORT_SLUG}/": 7,
+    f"/articles/{REPORT_SLUG}/": 8,  # and its people's roles, kept whole in the body
     "/companies/": 3,  # the page, the count, the coverage of its rows
     "/companies/astrazeneca/": 8,
     "/people/": 4,  # and their roles
