@@ -83,6 +83,26 @@ def can_restore(user, versions) -> bool:
     return True
 
 
+def refused(user, objects, *, need: str, to_status=None) -> list:
+    """The objects (say, a bulk action's selection) `user` may not `need` to.
+
+    `need` is an admin permission name: "change", "delete", or "publish" (change the
+    status to `to_status`). An editor's selection is not read row by row, so that an
+    action on every article does not load them all.
+    """
+    if need == "view":
+        return []
+    model = objects.model
+    action = "delete" if need == "delete" else "change"
+    if can_publish(user) and _has_model_permission(user, action, model):
+        return []
+    if need == "publish":
+        return list(objects)
+    check = can_delete if need == "delete" else can_change
+    kwargs = {} if need == "delete" else {"to_status": to_status}
+    return [obj for obj in objects if not check(user, obj, **kwargs)]
+
+
 def _has_model_permission(user, action, model) -> bool:
     opts = model._meta
     return user.is_active and user.has_perm(

@@ -110,26 +110,11 @@ class PolicyAdminMixin(_ValidAutocompleteFields):
         }
 
     def refused_objects(self, request, func, queryset) -> list:
-        needs = getattr(func, "allowed_permissions", None) or ("change",)
         to_status = getattr(func, "to_status", None)
-        user = request.user
         refused = []
-        for obj in queryset:
-            for need in needs:
-                if need == "view":
-                    continue
-                if need == "delete":
-                    ok = policy.can_delete(user, obj)
-                elif need == "publish":
-                    ok = policy.can_publish(user) and policy.can_change(
-                        user, obj, to_status=to_status
-                    )
-                else:
-                    ok = policy.can_change(user, obj, to_status=to_status)
-                if not ok:
-                    refused.append(obj)
-                    break
-        return refused
+        for need in getattr(func, "allowed_permissions", None) or ("change",):
+            refused += policy.refused(request.user, queryset, need=need, to_status=to_status)
+        return list(dict.fromkeys(refused))
 
     # --- revision restore and recover ----------------------------------------
 
