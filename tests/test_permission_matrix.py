@@ -120,10 +120,10 @@ def make_rows(state: str) -> dict:
         "story",
         status=status,
         published_at=published_at,
-        body="Acme and Beta met at the Expo. “We grow,” said Ada.",
+        body="Acme and Beta met at the Expo. “We grow,” said the speaker.",
     )
     acme, beta = make_company("acme"), make_company("beta")
-    ada, bob = make_person("ada"), make_person("bob")
+    speaker, other = make_person("speaker"), make_person("other-person")
     expo, fair = make_event("expo"), make_event("fair")
     tag, spare_tag = Tag.objects.create(name="China"), Tag.objects.create(name="Spare")
     article.companies.add(acme)
@@ -133,14 +133,14 @@ def make_rows(state: str) -> dict:
     citation = Citation.objects.create(article=article, excerpt="Acme and Beta met")
     rows = {
         "article": article,
-        "quote": Quote.objects.create(article=article, speaker=ada, text="We grow"),
+        "quote": Quote.objects.create(article=article, speaker=speaker, text="We grow"),
         "citation": citation,
         "company": acme,
-        "person": ada,
+        "person": speaker,
         "event": expo,
         "tag": tag,
         "fact": Fact.objects.create(company=acme, label="Size", value="big", citation=citation),
-        "role": Role.objects.create(person=ada, company=acme, title="Chair", citation=citation),
+        "role": Role.objects.create(person=speaker, company=acme, title="Chair", citation=citation),
         "companyrelation": CompanyRelation.objects.create(
             source=acme, kind="partner_of", target=beta, citation=citation
         ),
@@ -152,7 +152,7 @@ def make_rows(state: str) -> dict:
             old_slug="old-story",
         ),
         "spare_tag": spare_tag,
-        "twins": [bob, fair, beta, spare_tag],
+        "twins": [other, fair, beta, spare_tag],
     }
     for obj in rows.values():
         if isinstance(obj, models.Model) and reversion.is_registered(type(obj)):
