@@ -2,7 +2,8 @@
 
 Applied by a data migration (and again by `create_account`), so a fresh database
 has both groups. Publishing needs `articles.publish_article`, which only editors
-hold; the admin checks it on the server for every save and bulk action.
+hold. These are what a role may do to a model at all; which rows it may change
+(drafts, not published articles) is `articles/policy.py`'s to decide.
 """
 
 WRITER = "Writer"
@@ -13,7 +14,7 @@ WRITER_PERMISSIONS = [
     "articles.view_article",
     "articles.add_article",
     "articles.change_article",
-    # Quotes are edited inline on the article form.
+    # Quotes of drafts and articles in review (the policy refuses published ones).
     "articles.view_quote",
     "articles.add_quote",
     "articles.change_quote",

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db import models
 from django.db.models import Count
 from django.urls import reverse
@@ -10,17 +9,20 @@ from django.utils import timezone
 from django.utils.html import format_html
 from reversion_compare.admin import CompareVersionAdmin
 
-from .. import editorial, mentions
+from .. import editorial, mentions, policy
 from ..models import Article, ArticleStatus, Quote, Tag
+from ..policy import can_publish
 from ..renditions import renditions
-from .bulk import ScheduleForm, TagActionsMixin, confirm_then, count_of
+from .bulk import (
+    PolicyAdminMixin,
+    PolicyInlineMixin,
+    ScheduleForm,
+    TagActionsMixin,
+    ValidAutocompleteSelectMultiple,
+    confirm_then,
+    count_of,
+)
 from .filters import TagKindFilter
-
-PUBLISH_PERMISSION = "articles.publish_article"
-
-
-def can_publish(user) -> bool:
-    return user.has_perm(PUBLISH_PERMISSION)
 
 
 class ArticleForm(forms.ModelForm):
@@ -31,7 +33,7 @@ class ArticleForm(forms.ModelForm):
         queryset=Tag.objects.all(),
         required=False,
         # One choice per tag, so "China International Import Expo" stays one tag.
-        widget=AutocompleteSelectMultiple(Article._meta.get_field("tags"), admin.site),
+        widget=ValidAutocompleteSelectMultiple(Article._meta.get_field("tags"), admin.site),
         help_text="Search existing tags. Editors create new ones under Tags.",
     )
     attach_mentions = forms.MultipleChoiceField(
@@ -77,12 +79,8 @@ class ArticleForm(forms.ModelForm):
         self._check_not_stale()
         status = data.get("status", self.instance.status)
         if not can_publish(self.user):
-            stored = (
-                Article.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
-            )
-            if status == ArticleStatus.PUBLISHED or (
-                stored and stored.status == ArticleStatus.PUBLISHED
-            ):
+            # The policy re-reads the stored article: a published one stays the editors'.
+            if not policy.can_save(self.user, self.instance, to_status=status):
                 raise forms.ValidationError(
                     "Only editors can publish, schedule or unpublish. Set the status to "
                     "“In review” and an editor will publish it.",
@@ -118,14 +116,14 @@ class ArticleForm(forms.ModelForm):
             )
 
 
-class QuoteInline(admin.StackedInline):
+class QuoteInline(PolicyInlineMixin, admin.StackedInline):
     model = Quote
     extra = 0
     autocomplete_fields = ["speaker"]
 
 
 @admin.register(Article)
-class ArticleAdmin(TagActionsMixin, CompareVersionAdmin):
+class ArticleAdmin(PolicyAdminMixin, TagActionsMixin, CompareVersionAdmin):
     form = ArticleForm
     list_display = [
         "title",
@@ -203,16 +201,6 @@ class ArticleAdmin(TagActionsMixin, CompareVersionAdmin):
     def has_publish_permission(self, request):
         return can_publish(request.user)
 
-    def has_change_permission(self, request, obj=None):
-        # A published article is the editors' to change, unpublish or reschedule.
-        if (
-            obj is not None
-            and obj.status == ArticleStatus.PUBLISHED
-            and not can_publish(request.user)
-        ):
-            return False
-        return super().has_change_permission(request, obj)
-
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not can_publish(request.user):
@@ -252,6 +240,8 @@ class ArticleAdmin(TagActionsMixin, CompareVersionAdmin):
             note="They go live immediately. Articles published before keep their date.",
         )
 
+    publish_now.to_status = ArticleStatus.PUBLISHED  # what the policy judges each row as
+
     @admin.action(description="Schedule", permissions=["publish"])
     def schedule(self, request, queryset):
         def apply(qs, data):
@@ -263,6 +253,8 @@ class ArticleAdmin(TagActionsMixin, CompareVersionAdmin):
         return confirm_then(
             self, request, queryset, title="Schedule", form_class=ScheduleForm, apply=apply
         )
+
+    schedule.to_status = ArticleStatus.PUBLISHED
 
     @admin.action(description="Unpublish", permissions=["publish"])
     def unpublish(self, request, queryset):
@@ -278,3 +270,5 @@ class ArticleAdmin(TagActionsMixin, CompareVersionAdmin):
             apply=apply,
             note="They leave the public site at once and go back to draft.",
         )
+
+    unpublish.to_status = ArticleStatus.DRAFT

@@ -1,13 +1,203 @@
-"""Bulk actions that ask first: a confirmation page, then one message saying what changed."""
+"""Bulk actions that ask first, and the admin's one route to `articles.policy`.
+
+Every bulk action shows a confirmation page, then one message saying what changed.
+`PolicyAdminMixin` and `PolicyInlineMixin` route every object permission, form save,
+bulk action and revision restore of an admin through the policy.
+"""
+
+import functools
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from reversion.models import Version
 
+from .. import policy
 from ..models import Tag, TaggedItem
+
+
+class _OnlyValidSelected:
+    """Render a bound autocomplete with only the values its key field accepts.
+
+    Django's widget looks the submitted values up to label them; a crafted
+    non-integer ("abc") made that query raise (a 500) instead of the form error
+    the field has already recorded.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        opts = remote.model._meta
+        key = opts.get_field(getattr(remote, "field_name", None) or opts.pk.name)
+        valid = []
+        for item in value:
+            try:
+                key.to_python(item)
+            except (ValidationError, TypeError, ValueError):
+                continue
+            valid.append(item)
+        return super().optgroups(name, valid, attr)
+
+
+class ValidAutocompleteSelect(_OnlyValidSelected, AutocompleteSelect):
+    pass
+
+
+class ValidAutocompleteSelectMultiple(_OnlyValidSelected, AutocompleteSelectMultiple):
+    pass
+
+
+class _ValidAutocompleteFields:
+    """Every autocomplete field of an admin or inline uses the widgets above."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = ValidAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = ValidAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+POLICY_REFUSED = "You may not change this: {reason}"
+WRITER_REASON = (
+    "writers change drafts and articles in review and what hangs off them; published "
+    "and scheduled articles and the directory are the editors'."
+)
+
+
+class PolicyAdminMixin(_ValidAutocompleteFields):
+    """Object permissions, form saves, bulk actions and restores, judged by the policy."""
+
+    def _read_only(self, request):
+        # Set while rendering a restore the policy refuses: the page shows, read-only.
+        return getattr(request, "policy_restore_refused", False)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and self._read_only(request):
+            return False
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or policy.can_change(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and self._read_only(request):
+            return False
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or policy.can_delete(request.user, obj))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (PolicyFormMixin, form), {"policy_user": request.user})
+
+    # --- bulk actions: every selected object, before anything changes -----------
+
+    def get_actions(self, request):
+        return {
+            name: (_guarded(func), name, description)
+            for name, (func, _, description) in super().get_actions(request).items()
+        }
+
+    def refused_objects(self, request, func, queryset) -> list:
+        to_status = getattr(func, "to_status", None)
+        refused = []
+        for need in getattr(func, "allowed_permissions", None) or ("change",):
+            refused += policy.refused(request.user, queryset, need=need, to_status=to_status)
+        return list(dict.fromkeys(refused))
+
+    # --- revision restore and recover ----------------------------------------
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        version = get_object_or_404(
+            Version,
+            pk=version_id,
+            object_id=unquote(object_id),
+            content_type=ContentType.objects.get_for_model(self.model),
+        )
+        self._judge_restore(request, version)
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        version = get_object_or_404(
+            Version, pk=version_id, content_type=ContentType.objects.get_for_model(self.model)
+        )
+        self._judge_restore(request, version)
+        return super().recover_view(request, version_id, extra_context)
+
+    def _judge_restore(self, request, version):
+        # Judged before django-reversion writes the old revision: after that the
+        # database itself holds the old (say, draft) state.
+        allowed = policy.can_restore(request.user, version.revision.version_set.all())
+        if not allowed and request.method == "POST":
+            raise PermissionDenied(POLICY_REFUSED.format(reason=WRITER_REASON))
+        request.policy_restore_refused = not allowed
+
+
+class PolicyInlineMixin(_ValidAutocompleteFields):
+    """An inline row is part of its parent: changing it is changing the parent."""
+
+    def _parent_allows(self, request, obj):
+        if obj is None:
+            return True
+        if getattr(request, "policy_restore_refused", False):
+            return False
+        return policy.can_change(request.user, obj)
+
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, obj) and self._parent_allows(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._parent_allows(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._parent_allows(request, obj)
+
+
+class PolicyFormMixin:
+    """The saved row, as the form would write it, must be allowed."""
+
+    policy_user = None
+
+    def _post_clean(self):
+        super()._post_clean()  # the instance now carries the submitted values
+        if self.policy_user is None or self._errors:
+            return
+        instance = self.instance
+        if not policy.can_save(
+            self.policy_user, instance, to_status=getattr(instance, "status", None)
+        ):
+            self.add_error(None, POLICY_REFUSED.format(reason=WRITER_REASON))
+
+
+def _guarded(func):
+    """The action, refused as a whole if the policy refuses any selected object."""
+
+    @functools.wraps(func)
+    def guarded(modeladmin, request, queryset):
+        refused = modeladmin.refused_objects(request, func, queryset)
+        if refused:
+            names = ", ".join(f"“{obj}”" for obj in refused[:5])
+            more = f" and {len(refused) - 5} more" if len(refused) > 5 else ""
+            modeladmin.message_user(
+                request,
+                f"Nothing was changed: you may not do this to {names}{more}. {WRITER_REASON}",
+                messages.ERROR,
+            )
+            return None
+        return func(modeladmin, request, queryset)
+
+    return guarded
 
 
 def confirm_then(modeladmin, request, queryset, *, title, apply, form_class=None, note=""):
@@ -53,7 +243,7 @@ class ScheduleForm(forms.Form):
 class TagChoiceForm(forms.Form):
     tag = forms.ModelChoiceField(
         queryset=Tag.objects.all(),
-        widget=AutocompleteSelect(TaggedItem._meta.get_field("tag"), admin.site),
+        widget=ValidAutocompleteSelect(TaggedItem._meta.get_field("tag"), admin.site),
     )
 
 

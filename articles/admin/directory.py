@@ -8,11 +8,11 @@ from reversion_compare.admin import CompareVersionAdmin
 
 from .. import editorial
 from ..models import Company, CompanyRelation, Event, Fact, Participation, Person, Role, Tag
-from .bulk import TagActionsMixin, confirm_then
+from .bulk import PolicyAdminMixin, PolicyInlineMixin, TagActionsMixin, confirm_then
 from .filters import TagKindFilter
 
 
-class CitedInline(admin.TabularInline):
+class CitedInline(PolicyInlineMixin, admin.TabularInline):
     extra = 0
     autocomplete_fields = ["citation"]
     show_change_link = True
@@ -74,7 +74,7 @@ class MergeForm(forms.Form):
         self.fields["keep"].choices = [(str(obj.pk), str(obj)) for obj in objects]
 
 
-class DirectoryAdmin(TagActionsMixin, CompareVersionAdmin):
+class DirectoryAdmin(PolicyAdminMixin, TagActionsMixin, CompareVersionAdmin):
     """What every directory admin shares: slugs, renames that redirect, merges, tags."""
 
     search_fields = ["name", "aliases"]

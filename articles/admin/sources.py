@@ -12,17 +12,18 @@ from ..models import (
     SlugRedirect,
     TaggedItem,
 )
+from .bulk import PolicyAdminMixin
 
 
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
+class CitationAdmin(PolicyAdminMixin, admin.ModelAdmin):
     list_display = ["excerpt", "article"]
     list_select_related = ["article"]
     search_fields = ["excerpt", "article__title"]
     autocomplete_fields = ["article"]
 
 
-class CitedAdmin(admin.ModelAdmin):
+class CitedAdmin(PolicyAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["citation"]
     search_fields = ["citation__excerpt"]
     list_filter = ["date_precision"]
@@ -63,7 +64,7 @@ class ParticipationAdmin(CitedAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(admin.ModelAdmin):
+class QuoteAdmin(PolicyAdminMixin, admin.ModelAdmin):
     list_display = ["text", "speaker", "article"]
     list_select_related = ["speaker", "article"]
     search_fields = ["text", "speaker__name"]
@@ -71,7 +72,7 @@ class QuoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(TaggedItem)
-class TaggedItemAdmin(admin.ModelAdmin):
+class TaggedItemAdmin(PolicyAdminMixin, admin.ModelAdmin):
     list_display = ["tag", "content_type", "object_id"]
     list_filter = ["tag__kind", "content_type"]
     list_select_related = ["tag", "content_type"]
@@ -79,7 +80,7 @@ class TaggedItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(SlugRedirect)
-class SlugRedirectAdmin(admin.ModelAdmin):
+class SlugRedirectAdmin(PolicyAdminMixin, admin.ModelAdmin):
     list_display = ["old_slug", "content_type", "object_id", "created_at"]
     list_select_related = ["content_type"]
     list_filter = ["content_type"]
