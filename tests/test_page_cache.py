@@ -1,9 +1,11 @@
 """Anonymous pages come from the cache, and are never stale."""
 
+import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -122,3 +124,36 @@ def test_workers_of_one_machine_share_the_version(settings, tmp_path):
     root = Path(__file__).resolve().parent.parent
     subprocess.run([sys.executable, "-c", code], cwd=root, check=True, timeout=60)
     assert page_cache.content_version() != before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unpublish_leaves_no_stale_page_for_a_reader_in_the_gap():
+    """A reader on another connection renders while the takedown is saved but not yet
+    committed: it sees the still-published row. Once the save returns, the page must
+    be gone, not served from what that reader cached."""
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "needs two real connections, each seeing only committed rows: run with "
+            "DATABASE_URL=postgres://… (SQLite's test database is one in-memory connection)"
+        )
+    article = make_article("takedown", title="Takedown candidate")
+    path = article.get_absolute_url()
+    assert Client().get(path).status_code == 200
+    seen = {}
+
+    def reader():
+        try:
+            response = Client().get(path)
+            seen["status"], seen["cache"] = response.status_code, response.get("X-Page-Cache")
+        finally:
+            connection.close()  # this thread's own connection
+
+    with transaction.atomic():
+        article.status = ArticleStatus.DRAFT
+        article.save()
+        thread = threading.Thread(target=reader)
+        thread.start()
+        thread.join(timeout=60)
+    # The reader really ran in the gap: it rendered the old, still-published row.
+    assert seen == {"status": 200, "cache": "miss"}
+    assert Client().get(path).status_code == 404
