@@ -4,12 +4,27 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.encoding import iri_to_uri
 from django.utils.feedgenerator import Atom1Feed
 
 from . import intersections, selectors
-from .page_meta import DEFAULT_DESCRIPTION, SITE_NAME
+from .page_meta import DEFAULT_DESCRIPTION, SITE_NAME, absolute_url
 
 FEED_SIZE = 30
+
+
+class SiteFeed(Feed):
+    """Links on SITE_URL. Django's Feed takes the domain from the request's Host
+    unless a link is already absolute; the feed is cached for every reader."""
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        # The feed's own address (rel="self"), which Django builds from the Host.
+        feed.feed["feed_url"] = iri_to_uri(absolute_url(request.path))
+        return feed
+
+    def item_link(self, item):
+        return absolute_url(item.get_absolute_url())
 
 
 class ArticleItemsMixin:
@@ -34,12 +49,12 @@ class ArticleItemsMixin:
         return [tag.name for tag in article.tags.all()]
 
 
-class LatestArticlesFeed(ArticleItemsMixin, Feed):
+class LatestArticlesFeed(ArticleItemsMixin, SiteFeed):
     title = SITE_NAME
     description = DEFAULT_DESCRIPTION
 
     def link(self):
-        return reverse("home")
+        return absolute_url(reverse("home"))
 
     def items(self):
         return selectors.published_articles().prefetch_related("tags")[:FEED_SIZE]
@@ -50,7 +65,7 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
     subtitle = DEFAULT_DESCRIPTION
 
 
-class EntityFeed(ArticleItemsMixin, Feed):
+class EntityFeed(ArticleItemsMixin, SiteFeed):
     """Articles about one company, person or event, or carrying one tag."""
 
     def get_object(self, request, kind, slug):
@@ -66,7 +81,7 @@ class EntityFeed(ArticleItemsMixin, Feed):
         return f"Articles about {obj.name}."
 
     def link(self, obj):
-        return obj.get_absolute_url()
+        return absolute_url(obj.get_absolute_url())
 
     def items(self, obj):
         field = intersections.ARTICLE_FIELD[intersections.kind_of(obj)]
@@ -84,7 +99,7 @@ class EntityAtomFeed(EntityFeed):
         return self.description(obj)
 
 
-class IntersectionFeed(ArticleItemsMixin, Feed):
+class IntersectionFeed(ArticleItemsMixin, SiteFeed):
     def get_object(self, request, kind_a, slug_a, kind_b, slug_b):
         return selectors.intersection_pair(kind_a, slug_a, kind_b, slug_b)
 
@@ -95,7 +110,7 @@ class IntersectionFeed(ArticleItemsMixin, Feed):
         return f"Articles about both {pair[0].name} and {pair[1].name}."
 
     def link(self, pair):
-        return intersections.intersection_url(*pair)
+        return absolute_url(intersections.intersection_url(*pair))
 
     def items(self, pair):
         return intersections.articles_about_both(*pair).prefetch_related("tags")[:FEED_SIZE]

@@ -121,6 +121,9 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # The cache is keyed without the Host, so refuse a Host Django would refuse
+        # (DisallowedHost: a 400) before answering from it.
+        request.get_host()
         if not settings.PAGE_CACHE_SECONDS or not _cacheable_request(request):
             return self.get_response(request)
         version = content_version()

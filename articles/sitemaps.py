@@ -1,9 +1,23 @@
-from django.contrib.sitemaps import Sitemap
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.db.models import Max
 from django.urls import reverse
 
 from . import selectors
 from .models import Company, Event, Person, Tag
+
+
+class Sitemap(DjangoSitemap):
+    """Locations on SITE_URL. Without the sites framework Django would take the
+    request's Host, and the cached sitemap would carry it to every reader."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
 
 
 class ArticleSitemap(Sitemap):

@@ -10,7 +10,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import editorial, intersections, keyset, search, selectors, structured_data, timeline
 from .models import Article, Company, Event, Person, Tag
-from .page_meta import SITE_NAME, PageMeta, feed_links
+from .page_meta import SITE_NAME, PageMeta, absolute_url, feed_links
 from .rendering import render_article_body
 from .renditions import renditions
 
@@ -139,7 +139,7 @@ class ArticleDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
 
     def get_meta(self):
         article = self.object
-        image_url = self.request.build_absolute_uri(self.images[-1].url) if self.images else ""
+        image_url = absolute_url(self.images[-1].url) if self.images else ""
         meta = PageMeta(
             title=article.title,
             description=article.standfirst or article.paragraphs()[0][:200],
@@ -461,7 +461,7 @@ class SearchView(PageMetaMixin, TemplateView):
 @require_GET
 @cache_control(max_age=86400, public=True)
 def robots_txt(request):
-    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    sitemap = absolute_url(reverse("sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", f"Sitemap: {sitemap}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

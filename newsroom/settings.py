@@ -6,6 +6,7 @@ SQLite under var/ and a local-memory cache. `.env.example` lists them all.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -42,6 +43,30 @@ INSECURE_DEV_KEY = "django-insecure-newsroom-development-key-never-use-in-produc
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or INSECURE_DEV_KEY
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+
+
+def site_url(raw: str) -> str:
+    """The public origin, e.g. https://news.example.com, without a trailing slash."""
+    parts = urlsplit(raw.strip())
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username
+    ):
+        raise ImproperlyConfigured(
+            f"SITE_URL={raw!r} is not a site address: use scheme and host only, "
+            "e.g. https://news.example.com (no path, query or credentials)."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# Every absolute URL the site prints (sitemap, feeds, canonical, og:url, JSON-LD,
+# robots.txt) starts with this, never with the request's Host header: pages are
+# cached for everyone, so one request's Host must not end up in another's page.
+SITE_URL = site_url(os.environ.get("SITE_URL", "http://127.0.0.1:8000"))
 
 # --- HTTPS and cookies ------------------------------------------------------------
 # Secure by default: served over HTTPS, with HSTS and cookies that never travel in

@@ -1,0 +1,61 @@
+"""The public surface against hostile requests: what one reader's request may leave
+in the page cache for everyone else (issue 10, findings 5 to 12)."""
+
+import pytest
+
+from .conftest import REPORT_SLUG
+
+pytestmark = pytest.mark.django_db
+
+SITE = "http://news.example.com"
+FORGED_HOST = "localhost:6666"  # allowed: Django strips the port before matching
+
+
+# --- 6: cache poisoning through Host ---------------------------------------------------
+
+HOST_PAGES = [
+    "/sitemap.xml",
+    "/robots.txt",
+    "/feed/",
+    "/feed/atom/",
+    "/feed/company/astrazeneca/atom/",
+    "/",
+    f"/articles/{REPORT_SLUG}/",
+    "/companies/astrazeneca/",
+]
+
+
+@pytest.fixture
+def site_url(settings):
+    settings.SITE_URL = SITE
+    return SITE
+
+
+@pytest.mark.parametrize("path", HOST_PAGES)
+def test_absolute_urls_come_from_site_url_never_from_the_host(client, report, site_url, path):
+    forged = client.get(path, HTTP_HOST=FORGED_HOST)
+    assert forged.status_code == 200
+    honest = client.get(path)
+    for response in (forged, honest):
+        body = response.content.decode()
+        assert "6666" not in body and "localhost" not in body
+        assert f"{SITE}/" in body
+
+
+def test_canonical_og_url_and_json_ld_use_site_url(client, report, site_url):
+    from .test_metadata import HeadReader
+
+    head = HeadReader()
+    head.feed(client.get("/companies/astrazeneca/", HTTP_HOST=FORGED_HOST).content.decode())
+    assert head.links["canonical"] == f"{SITE}/companies/astrazeneca/"
+    assert head.meta["og:url"] == f"{SITE}/companies/astrazeneca/"
+    assert {data["url"] for data in head.json_ld if "url" in data} == {
+        f"{SITE}/companies/astrazeneca/"
+    }
+
+
+@pytest.mark.parametrize("path", ["/", "/robots.txt", "/companies/astrazeneca/"])
+def test_a_disallowed_host_is_refused_even_when_the_page_is_cached(client, report, path):
+    assert client.get(path)["X-Page-Cache"] == "miss"
+    assert client.get(path)["X-Page-Cache"] == "hit"
+    assert client.get(path, HTTP_HOST="attacker.example").status_code == 400
