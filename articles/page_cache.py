@@ -9,11 +9,13 @@ with a session cookie) always get a fresh page.
 """
 
 import hashlib
+import logging
 import os
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import http_date
@@ -24,6 +26,8 @@ NEXT_PUBLICATION_KEY = "newsroom:next-publication:{version}"
 PAGE_KEY = "newsroom:page:{version}:{digest}"
 # Headers worth keeping with a cached page.
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Cache-Control", "Location")
+
+logger = logging.getLogger(__name__)
 
 
 def _version_is_shared_by_the_cache() -> bool:
@@ -91,8 +95,15 @@ def seconds_until_next_publication(version: int) -> float | None:
 
 
 def page_ttl(version: int) -> int:
+    """Seconds to keep a page; 0 (do not keep) when the schedule cannot be read."""
     ttl = settings.PAGE_CACHE_SECONDS
-    wait = seconds_until_next_publication(version)
+    try:
+        wait = seconds_until_next_publication(version)
+    except DatabaseError as error:
+        # A page that needs no database (robots.txt) was rendered with it down: serve
+        # it, but uncached, since a scheduled article might be due before the TTL.
+        logger.warning("Page not cached, next publication unknown: %s", error)
+        return 0
     if wait is not None:
         ttl = min(ttl, int(wait))
     return ttl

@@ -1,11 +1,17 @@
 """The public surface against hostile requests: what one reader's request may leave
 in the page cache for everyone else (issue 10, findings 5 to 12)."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from .conftest import REPORT_SLUG
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
 
 SITE = "http://news.example.com"
 FORGED_HOST = "localhost:6666"  # allowed: Django strips the port before matching
@@ -59,3 +65,34 @@ def test_a_disallowed_host_is_refused_even_when_the_page_is_cached(client, repor
     assert client.get(path)["X-Page-Cache"] == "miss"
     assert client.get(path)["X-Page-Cache"] == "hit"
     assert client.get(path, HTTP_HOST="attacker.example").status_code == 400
+
+
+# --- 12: pages that need no database answer with it down --------------------------------
+
+
+def test_robots_txt_answers_200_with_the_database_down_in_a_real_process():
+    code = (
+        "from django.test import Client; import django; django.setup(); "
+        "c = Client(raise_request_exception=False); "
+        "r = c.get('/robots.txt'); print(r.status_code, r.content.decode().splitlines()[0]); "
+        "r = c.get('/'); print(r.status_code)"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            "DJANGO_ALLOWED_HOSTS": "testserver",
+            "DJANGO_HTTPS": "false",
+            "DATABASE_URL": "postgres://nobody@127.0.0.1:1/nothing",
+            "REDIS_URL": "",
+            "PAGE_CACHE_SECONDS": "300",
+        },
+        check=False,
+    )
+    assert result.stdout.splitlines() == ["200 User-agent: *", "503"], result.stderr[-3000:]
