@@ -70,6 +70,10 @@ class OldSlugRedirectMixin:
             target = editorial.redirect_target(self.model or self.queryset.model, kwargs["slug"])
             if target is None or target.get_absolute_url() == request.path:
                 raise
+            # Only to a page this visitor may see: a redirect to a draft would tell
+            # readers its new slug, i.e. its unpublished headline.
+            if not self.get_queryset().filter(pk=target.pk).exists():
+                raise
             return HttpResponsePermanentRedirect(target.get_absolute_url())
 
 

@@ -96,3 +96,38 @@ def test_robots_txt_answers_200_with_the_database_down_in_a_real_process():
         check=False,
     )
     assert result.stdout.splitlines() == ["200 User-agent: *", "503"], result.stderr[-3000:]
+
+
+# --- 9: an old slug's redirect reveals no draft ----------------------------------------
+
+
+def test_an_old_slug_does_not_lead_readers_to_a_draft(client, admin_user):
+    from articles import editorial
+    from articles.models import ArticleStatus
+
+    from .factories import make_article
+
+    article = make_article("quiet-headline", status=ArticleStatus.DRAFT, published_at=None)
+    article.slug = "secret-merger-announced"
+    article.save()
+    editorial.record_slug_change(article, "quiet-headline")
+
+    reader = client.get("/articles/quiet-headline/")
+    assert reader.status_code == 404
+    assert "secret-merger" not in reader.get("Location", "") + reader.content.decode()
+    client.force_login(admin_user)
+    staff = client.get("/articles/quiet-headline/")
+    assert staff.status_code == 301 and staff["Location"] == "/articles/secret-merger-announced/"
+
+
+def test_an_old_slug_still_leads_readers_to_a_live_article(client):
+    from articles import editorial
+
+    from .factories import make_article
+
+    article = make_article("first-headline")
+    article.slug = "better-headline"
+    article.save()
+    editorial.record_slug_change(article, "first-headline")
+    response = client.get("/articles/first-headline/")
+    assert response.status_code == 301 and response["Location"] == "/articles/better-headline/"
