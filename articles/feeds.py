@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from . import intersections, selectors
 from .page_meta import DEFAULT_DESCRIPTION, SITE_NAME, absolute_url
@@ -34,7 +35,10 @@ class ArticleItemsMixin:
         return article.title
 
     def item_description(self, article):
-        return article.standfirst
+        # The standfirst is plain text, and both RSS's <description> and Atom's
+        # <summary type="html"> are read as HTML: escape it, or a writer's markup
+        # would be rendered by every feed reader.
+        return escape(article.standfirst)
 
     def item_pubdate(self, article):
         return article.published_at

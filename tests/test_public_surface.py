@@ -131,3 +131,45 @@ def test_an_old_slug_still_leads_readers_to_a_live_article(client):
     editorial.record_slug_change(article, "first-headline")
     response = client.get("/articles/first-headline/")
     assert response.status_code == 301 and response["Location"] == "/articles/better-headline/"
+
+
+# --- 10: feeds carry the standfirst as text --------------------------------------------
+
+MARKUP = 'Profits <b>doubled</b> & <a href="https://phish.example/">more</a>'
+
+
+def rendered(detail) -> tuple[str, list[str]]:
+    """What a feed reader shows for a text construct: (its text, the elements in it)."""
+    from html.parser import HTMLParser
+
+    if detail.type == "text/plain":
+        return detail.value, []
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.text, self.tags = "", []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+
+        def handle_data(self, data):
+            self.text += data
+
+    reader = Reader()
+    reader.feed(detail.value)
+    reader.close()
+    return reader.text, reader.tags
+
+
+@pytest.mark.parametrize("path", ["/feed/", "/feed/atom/"])
+def test_feeds_show_a_standfirst_as_the_text_it_is(client, path):
+    import feedparser
+
+    from .factories import make_article
+
+    make_article("markup", standfirst=MARKUP)
+    feed = feedparser.parse(client.get(path).content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    [entry] = feed.entries
+    assert rendered(entry.summary_detail) == (MARKUP, [])
