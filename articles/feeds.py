@@ -76,7 +76,7 @@ class EntityFeed(ArticleItemsMixin, SiteFeed):
         model = intersections.KINDS.get(kind)
         if model is None:
             raise Http404("No such kind of page.")
-        return get_object_or_404(model, slug=slug)
+        return get_object_or_404(model.objects.public(), slug=slug)
 
     def title(self, obj):
         return f"{obj.name} · {SITE_NAME}"

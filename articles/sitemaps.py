@@ -37,7 +37,7 @@ class EntitySitemap(Sitemap):
         self.model = model
 
     def items(self):
-        return self.model.objects.order_by("pk")
+        return self.model.objects.public().order_by("pk")
 
     def lastmod(self, entity):
         return entity.updated_at
@@ -47,7 +47,7 @@ class TagSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Tag.objects.order_by("pk")
+        return Tag.objects.public().order_by("pk")
 
 
 class SectionSitemap(Sitemap):

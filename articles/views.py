@@ -124,12 +124,9 @@ class ArticleDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        queryset = selectors.article_detail_queryset()
         # Staff may preview drafts and scheduled articles (the page says so);
         # everyone else gets a 404 until the article is live.
-        if self.request.user.is_staff:
-            return queryset
-        return queryset.published()
+        return selectors.visible_to(self.request.user, selectors.article_detail_queryset())
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -165,6 +162,10 @@ class EntityListView(PageMetaMixin, ListView):
     heading = ""
     url_name = ""
 
+    def get_queryset(self):
+        # Per request: public() compares with the time now.
+        return self.model.objects.public()
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=self.heading, **kwargs)
 
@@ -192,6 +193,9 @@ class EventListView(EntityListView):
 class EntityDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
     list_title = ""
     list_url_name = ""
+
+    def get_queryset(self):
+        return selectors.visible_to(self.request.user, super().get_queryset())
 
     def get_object(self, queryset=None):
         return selectors.hide_unpublished(super().get_object(queryset))
@@ -324,6 +328,9 @@ class TagListView(PageMetaMixin, ListView):
 class TagDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
     queryset = selectors.tag_detail_queryset()
 
+    def get_queryset(self):
+        return selectors.visible_to(self.request.user, super().get_queryset())
+
     def get_object(self, queryset=None):
         return selectors.hide_unpublished(super().get_object(queryset))
 
@@ -362,7 +369,7 @@ class TagGroupView(PageMetaMixin, ListView):
     def get_queryset(self):
         if self.kwargs["group"] not in selectors.TAG_GROUPS:
             raise Http404("No such group.")
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.tag = get_object_or_404(Tag.objects.public(), slug=self.kwargs["slug"])
         return selectors.tagged_queryset(tag=self.tag, group=self.kwargs["group"])
 
     def paginate_queryset(self, queryset, page_size):

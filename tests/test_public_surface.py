@@ -173,3 +173,80 @@ def test_feeds_show_a_standfirst_as_the_text_it_is(client, path):
     assert not feed.bozo, feed.get("bozo_exception")
     [entry] = feed.entries
     assert rendered(entry.summary_detail) == (MARKUP, [])
+
+
+# --- 11: a scheduled article's new tags and directory entries stay under embargo --------
+
+
+def tag_counts(client) -> dict[str, str]:
+    import re
+
+    html = client.get("/tags/").content.decode()
+    return dict(
+        re.findall(r'<a href="/tags/[^"]+/">([^<]+) <span class="count">(\d+)</span>', html)
+    )
+
+
+def embargo_leaks(client) -> list[str]:
+    """Where anything of the scheduled article shows to a reader."""
+    leaks = []
+    if "Nightjar" in client.get("/tags/").content.decode():
+        leaks.append("tag list")
+    sitemap = client.get("/sitemap.xml").content.decode()
+    if "stealth-biotech" in sitemap or "nightjar" in sitemap:
+        leaks.append("sitemap")
+    for query, link in (
+        ("Stealth", "/companies/stealth-biotech/"),
+        ("Nightjar", "/tags/project-nightjar/"),
+        ("Quill", "/people/ada-quill/"),
+    ):
+        if f'href="{link}"' in client.get(f"/search/?q={query}").content.decode():
+            leaks.append(f"search {query}")
+    if "Stealth Biotech" in client.get("/companies/").content.decode():
+        leaks.append("company list")
+    if client.get("/companies/stealth-biotech/").status_code != 404:
+        leaks.append("company page")
+    if client.get("/tags/project-nightjar/").status_code != 404:
+        leaks.append("tag page")
+    return leaks
+
+
+def test_a_scheduled_articles_new_tags_and_entries_stay_hidden_until_it_is_live(
+    client, report, admin_user
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.models import Tag
+
+    from .factories import make_article, make_company, make_person
+
+    counts_before = tag_counts(client)
+    scheduled = make_article("takeover", published_at=timezone.now() + timedelta(days=1))
+    scheduled.companies.add(make_company("stealth-biotech", name="Stealth Biotech"))
+    scheduled.people.add(make_person("ada-quill", name="Ada Quill"))
+    nightjar = Tag.objects.create(name="Project Nightjar", slug="project-nightjar")
+    scheduled.tags.add(nightjar, Tag.objects.get(slug="china"))
+
+    assert embargo_leaks(client) == []
+    assert tag_counts(client) == counts_before  # China's count does not move either
+    staff = type(client)()
+    staff.force_login(admin_user)
+    assert staff.get("/companies/stealth-biotech/").status_code == 200  # staff preview
+
+    scheduled.published_at = timezone.now() - timedelta(minutes=1)
+    scheduled.save()
+    assert embargo_leaks(client) == [
+        "tag list",
+        "sitemap",
+        "search Stealth",
+        "search Nightjar",
+        "search Quill",
+        "company list",
+        "company page",
+        "tag page",
+    ]
+    counts_after = tag_counts(client)
+    assert int(counts_after["China"]) == int(counts_before["China"]) + 1
+    assert counts_after["Project Nightjar"] == "1"
