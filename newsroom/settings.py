@@ -244,7 +244,29 @@ AXES_VERBOSE = False
 # Staff sign in through the admin; an unsafe or missing ?next= lands there too.
 LOGIN_URL = f"/{ADMIN_PATH}login/"
 LOGIN_REDIRECT_URL = f"/{ADMIN_PATH}"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0")) or None
+# Behind N proxies that each append to X-Forwarded-For (nginx's
+# $proxy_add_x_forwarded_for), the client is the address the first of them saw:
+# the N-th entry from the right; entries further left are whatever the client
+# sent. django-axes finds it through django-ipware, whose proxy count is the
+# proxies *listed* in the header (the last proxy is REMOTE_ADDR), hence N - 1, and
+# which must not be strict, or a client that sends its own header would be
+# counted as the proxy. With no proxy, only REMOTE_ADDR is believed.
+try:
+    PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+except ValueError:
+    PROXY_COUNT = -1
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        f"DJANGO_PROXY_COUNT={os.environ['DJANGO_PROXY_COUNT']!r} is not a number of "
+        "proxies: use 0 (none), 1 (one reverse proxy), …"
+    )
+if PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
