@@ -139,10 +139,11 @@ def _signed_in(request) -> bool:
     if SIGNED_IN_COOKIE not in request.COOKIES:
         return False
     session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-    if not session_key:
-        return False
     store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
-    signed_in = SESSION_KEY in store
+    try:
+        signed_in = bool(session_key) and SESSION_KEY in store
+    except DatabaseError:
+        return True  # cannot tell: let the view answer (its 503 page, most likely)
     request.page_cache_stale_marker = not signed_in
     return signed_in
 
