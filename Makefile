@@ -56,6 +56,7 @@ run: setup
 	@echo "  Editor login: $(MANAGE) create_account NAME --role editor   (see README: Editor logins)"
 	@echo ""
 	DJANGO_HTTPS=false DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}" \
+	  SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" \
 	  $(VENV)/bin/gunicorn newsroom.wsgi --bind 127.0.0.1:$(PORT) --workers 2 \
 	  --no-control-socket --access-logfile -
 

@@ -4,13 +4,29 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.encoding import iri_to_uri
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from . import intersections, selectors
-from .page_meta import DEFAULT_DESCRIPTION, SITE_NAME
+from .page_meta import DEFAULT_DESCRIPTION, SITE_NAME, absolute_url
 from .timestamps import to_the_second
 
 FEED_SIZE = 30
+
+
+class SiteFeed(Feed):
+    """Links on SITE_URL. Django's Feed takes the domain from the request's Host
+    unless a link is already absolute; the feed is cached for every reader."""
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        # The feed's own address (rel="self"), which Django builds from the Host.
+        feed.feed["feed_url"] = iri_to_uri(absolute_url(request.path))
+        return feed
+
+    def item_link(self, item):
+        return absolute_url(item.get_absolute_url())
 
 
 class ArticleItemsMixin:
@@ -20,7 +36,10 @@ class ArticleItemsMixin:
         return article.title
 
     def item_description(self, article):
-        return article.standfirst
+        # The standfirst is plain text, and both RSS's <description> and Atom's
+        # <summary type="html"> are read as HTML: escape it, or a writer's markup
+        # would be rendered by every feed reader.
+        return escape(article.standfirst)
 
     # To the second, as every machine-readable time the site prints.
     def item_pubdate(self, article):
@@ -36,12 +55,12 @@ class ArticleItemsMixin:
         return [tag.name for tag in article.tags.all()]
 
 
-class LatestArticlesFeed(ArticleItemsMixin, Feed):
+class LatestArticlesFeed(ArticleItemsMixin, SiteFeed):
     title = SITE_NAME
     description = DEFAULT_DESCRIPTION
 
     def link(self):
-        return reverse("home")
+        return absolute_url(reverse("home"))
 
     def items(self):
         return selectors.published_articles().prefetch_related("tags")[:FEED_SIZE]
@@ -52,14 +71,14 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
     subtitle = DEFAULT_DESCRIPTION
 
 
-class EntityFeed(ArticleItemsMixin, Feed):
+class EntityFeed(ArticleItemsMixin, SiteFeed):
     """Articles about one company, person or event, or carrying one tag."""
 
     def get_object(self, request, kind, slug):
         model = intersections.KINDS.get(kind)
         if model is None:
             raise Http404("No such kind of page.")
-        return get_object_or_404(model, slug=slug)
+        return get_object_or_404(model.objects.public(), slug=slug)
 
     def title(self, obj):
         return f"{obj.name} · {SITE_NAME}"
@@ -68,7 +87,7 @@ class EntityFeed(ArticleItemsMixin, Feed):
         return f"Articles about {obj.name}."
 
     def link(self, obj):
-        return obj.get_absolute_url()
+        return absolute_url(obj.get_absolute_url())
 
     def items(self, obj):
         field = intersections.ARTICLE_FIELD[intersections.kind_of(obj)]
@@ -86,7 +105,7 @@ class EntityAtomFeed(EntityFeed):
         return self.description(obj)
 
 
-class IntersectionFeed(ArticleItemsMixin, Feed):
+class IntersectionFeed(ArticleItemsMixin, SiteFeed):
     def get_object(self, request, kind_a, slug_a, kind_b, slug_b):
         return selectors.intersection_pair(kind_a, slug_a, kind_b, slug_b)
 
@@ -97,7 +116,7 @@ class IntersectionFeed(ArticleItemsMixin, Feed):
         return f"Articles about both {pair[0].name} and {pair[1].name}."
 
     def link(self, pair):
-        return intersections.intersection_url(*pair)
+        return absolute_url(intersections.intersection_url(*pair))
 
     def items(self, pair):
         return intersections.articles_about_both(*pair).prefetch_related("tags")[:FEED_SIZE]

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 SITE_NAME = "Newsroom"
 DEFAULT_DESCRIPTION = "Business news: companies, people and events, and how they connect."
 
@@ -27,3 +29,10 @@ def feed_links(title: str, rss_path: str, atom_path: str) -> list[tuple[str, str
         (f"{title} (RSS)", rss_path, "application/rss+xml"),
         (f"{title} (Atom)", atom_path, "application/atom+xml"),
     ]
+
+
+def absolute_url(path: str) -> str:
+    """`path` on the configured SITE_URL; never built from the request's Host."""
+    if path.startswith(("http://", "https://", "//")):  # e.g. media on a CDN
+        return path
+    return settings.SITE_URL + path

@@ -5,10 +5,10 @@ serves small WebP files to small screens. A broken original never breaks a page:
 it is logged and the page falls back to the original file.
 """
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from io import BytesIO
-from pathlib import PurePosixPath
 
 from django.core.files.base import ContentFile
 from PIL import Image, UnidentifiedImageError
@@ -25,9 +25,11 @@ class Rendition:
     height: int
 
 
-def _rendition_name(original: str, width: int) -> str:
-    path = PurePosixPath(original)
-    return f"renditions/{path.parent}/{path.stem}-{width}w.webp"
+def _rendition_name(digest: str, width: int) -> str:
+    # Named by the original's content, never by its file name: two uploads called
+    # IMG_0001.png and IMG_0001.jpg (or a name a writer seeded first) would share
+    # renditions, and one article would show another's picture.
+    return f"renditions/{digest[:2]}/{digest}-{width}w.webp"
 
 
 def renditions(field_file) -> list[Rendition]:
@@ -36,7 +38,10 @@ def renditions(field_file) -> list[Rendition]:
         return []
     storage = field_file.storage
     try:
-        with field_file.open("rb") as handle, Image.open(handle) as image:
+        with field_file.open("rb") as handle:
+            data = handle.read()
+        digest = hashlib.sha256(data).hexdigest()
+        with Image.open(BytesIO(data)) as image:
             original_width, original_height = image.size
             result = []
             for width in WIDTHS:
@@ -44,7 +49,7 @@ def renditions(field_file) -> list[Rendition]:
                     break
                 width = min(width, original_width)
                 height = round(original_height * width / original_width)
-                name = _rendition_name(field_file.name, width)
+                name = _rendition_name(digest, width)
                 if not storage.exists(name):
                     copy = image.convert("RGB").resize((width, height), Image.Resampling.LANCZOS)
                     buffer = BytesIO()

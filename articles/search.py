@@ -102,10 +102,10 @@ def search(query: str) -> Results:
     if not terms:
         return Results(terms, {})
     sources = {
-        "companies": Company.objects.all(),
-        "people": Person.objects.all(),
-        "events": Event.objects.all(),
-        "tags": Tag.objects.all(),
+        "companies": Company.objects.public(),
+        "people": Person.objects.public(),
+        "events": Event.objects.public(),
+        "tags": Tag.objects.public(),
     }
     groups = {"articles": ranked_articles(terms)}
     groups |= {

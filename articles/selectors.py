@@ -33,6 +33,14 @@ def published_articles() -> QuerySet[Article]:
     return Article.objects.published().for_listing()
 
 
+def visible_to(user, queryset: QuerySet) -> QuerySet:
+    """What `user` may open: staff preview everything, readers only public rows
+    (ArticleQuerySet.published, NamedEntityQuerySet.public, TagQuerySet.public)."""
+    if user.is_staff:
+        return queryset
+    return queryset.published() if queryset.model is Article else queryset.public()
+
+
 def _published_citations(queryset: QuerySet) -> QuerySet:
     # Loaded with their source article; hide_unpublished() drops the rows whose
     # article is not live. Filtering in SQL let SQLite's planner start from the
@@ -228,7 +236,7 @@ def coverage_counts(entities) -> dict[int, int]:
 
 
 def tags_with_counts() -> QuerySet[Tag]:
-    return Tag.objects.annotate(item_count=Count("tagged_items")).order_by("kind", "name")
+    return Tag.objects.public().with_public_counts().order_by("kind", "name")
 
 
 def related_articles(*, article: Article, limit: int = 5) -> list[Article]:
@@ -291,8 +299,8 @@ def intersection_pair(kind_a: str, slug_a: str, kind_b: str, slug_b: str) -> tup
     if kind_a not in KINDS or kind_b not in KINDS or (kind_a, slug_a) == (kind_b, slug_b):
         raise Http404("No such pair.")
     return (
-        get_object_or_404(KINDS[kind_a], slug=slug_a),
-        get_object_or_404(KINDS[kind_b], slug=slug_b),
+        get_object_or_404(KINDS[kind_a].objects.public(), slug=slug_a),
+        get_object_or_404(KINDS[kind_b].objects.public(), slug=slug_b),
     )
 
 
@@ -302,9 +310,9 @@ TAG_GROUPS = ("articles", "companies", "people", "events")
 def tagged_queryset(*, tag: Tag, group: str) -> QuerySet:
     sources = {
         "articles": published_articles(),
-        "companies": Company.objects.order_by("name"),
-        "people": Person.objects.order_by("name"),
-        "events": Event.objects.order_by("name"),
+        "companies": Company.objects.public().order_by("name"),
+        "people": Person.objects.public().order_by("name"),
+        "events": Event.objects.public().order_by("name"),
     }
     return sources[group].filter(tags=tag)
 
@@ -312,10 +320,14 @@ def tagged_queryset(*, tag: Tag, group: str) -> QuerySet:
 def dated_events(*, window_days: int = 365, limit: int = 5) -> tuple[list, list]:
     """(upcoming soonest first, recent latest first) dated events, in one query."""
     today = timezone.localdate()
-    near = Event.objects.filter(
-        starts_on__gte=today - timedelta(days=window_days),
-        starts_on__lte=today + timedelta(days=window_days),
-    ).order_by("starts_on")
+    near = (
+        Event.objects.public()
+        .filter(
+            starts_on__gte=today - timedelta(days=window_days),
+            starts_on__lte=today + timedelta(days=window_days),
+        )
+        .order_by("starts_on")
+    )
     events = list(near[:500])
     upcoming = [event for event in events if event.starts_on >= today][:limit]
     recent = [event for event in reversed(events) if event.starts_on < today][:limit]

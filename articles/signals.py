@@ -4,13 +4,23 @@ A signal is the one hook every write path shares (admin, bulk actions, fixtures,
 the shell), which is what invalidation needs; see articles/page_cache.py.
 """
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .page_cache import bump_content_version
 
 
-def _content_changed(sender, **kwargs):
+def _content_changed(sender, using=None, **kwargs):
+    # The bump that counts is the one after commit: until then other connections
+    # still read the old row, and a reader in that gap would file the old page
+    # under a version bumped inside the transaction, where it would stay for up
+    # to PAGE_CACHE_SECONDS (a takedown that does not take). The bump now, inside
+    # the transaction, is kept for code that renders on the writing connection
+    # before it commits (the test suite's transactions never commit); it costs
+    # one more increment and cannot make a page staler. Outside a transaction
+    # on_commit runs at once.
     bump_content_version()
+    transaction.on_commit(bump_content_version, using=using)
 
 
 def connect():

@@ -1,9 +1,23 @@
-from django.contrib.sitemaps import Sitemap
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.db.models import Max
 from django.urls import reverse
 
 from . import selectors
 from .models import Company, Event, Person, Tag
+
+
+class Sitemap(DjangoSitemap):
+    """Locations on SITE_URL. Without the sites framework Django would take the
+    request's Host, and the cached sitemap would carry it to every reader."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
 
 
 class ArticleSitemap(Sitemap):
@@ -23,7 +37,7 @@ class EntitySitemap(Sitemap):
         self.model = model
 
     def items(self):
-        return self.model.objects.order_by("pk")
+        return self.model.objects.public().order_by("pk")
 
     def lastmod(self, entity):
         return entity.updated_at
@@ -33,7 +47,7 @@ class TagSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Tag.objects.order_by("pk")
+        return Tag.objects.public().order_by("pk")
 
 
 class SectionSitemap(Sitemap):

@@ -2,12 +2,13 @@
 
 from django.templatetags.static import static
 
-from .page_meta import SITE_NAME
+from .page_meta import SITE_NAME, absolute_url
 from .timestamps import machine_time
 
 
 def _absolute(request, path: str) -> str:
-    return request.build_absolute_uri(path)
+    # From SITE_URL, not the request: cached pages are shared by every Host.
+    return absolute_url(path)
 
 
 def publisher(request) -> dict:

@@ -13,7 +13,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import editorial, intersections, keyset, search, selectors, structured_data, timeline
 from .models import Article, Company, Event, Person, Role, Tag
-from .page_meta import SITE_NAME, PageMeta, feed_links
+from .page_meta import SITE_NAME, PageMeta, absolute_url, feed_links
 from .rendering import render_article_body
 from .renditions import renditions
 
@@ -113,6 +113,10 @@ class OldSlugRedirectMixin:
             target = editorial.redirect_target(self.model or self.queryset.model, kwargs["slug"])
             if target is None or target.get_absolute_url() == request.path:
                 raise
+            # Only to a page this visitor may see: a redirect to a draft would tell
+            # readers its new slug, i.e. its unpublished headline.
+            if not self.get_queryset().filter(pk=target.pk).exists():
+                raise
             return HttpResponsePermanentRedirect(target.get_absolute_url())
 
 
@@ -166,12 +170,9 @@ class ArticleDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        queryset = selectors.article_detail_queryset()
         # Staff may preview drafts and scheduled articles (the page says so);
         # everyone else gets a 404 until the article is live.
-        if self.request.user.is_staff:
-            return queryset
-        return queryset.published()
+        return selectors.visible_to(self.request.user, selectors.article_detail_queryset())
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -185,7 +186,7 @@ class ArticleDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
 
     def get_meta(self):
         article = self.object
-        image_url = self.request.build_absolute_uri(self.images[-1].url) if self.images else ""
+        image_url = absolute_url(self.images[-1].url) if self.images else ""
         meta = PageMeta(
             title=article.title,
             description=article.standfirst or article.paragraphs()[0][:200],
@@ -206,6 +207,13 @@ class EntityListView(PageMetaMixin, ListView):
     paginate_by = PAGE_SIZE
     heading = ""
     url_name = ""
+
+    def get_queryset(self):
+        # Per request: public() compares with the time now.
+        return self.for_listing(self.model.objects.public())
+
+    def for_listing(self, queryset):
+        return queryset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(heading=self.heading, **kwargs)
@@ -231,24 +239,35 @@ class CompanyListView(EntityListView):
 
 
 class PersonListView(EntityListView):
-    queryset = Person.objects.prefetch_related(
-        Prefetch("roles", queryset=Role.objects.select_related("company"))
-    )
+    model = Person
     heading, url_name = "People", "person_list"
+
+    def for_listing(self, queryset):
+        return queryset.prefetch_related(
+            Prefetch("roles", queryset=Role.objects.select_related("company"))
+        )
 
     def summary_of(self, person) -> str:
         return person.bio or "; ".join(f"{r.title}, {r.company}" for r in person.roles.all())
 
 
 class EventListView(EntityListView):
-    # Editions are listed under their series, not as events of their own.
-    queryset = Event.objects.filter(series__isnull=True).prefetch_related("editions")
+    model = Event
     heading, url_name = "Events", "event_list"
+
+    def for_listing(self, queryset):
+        # Editions are listed under their series, not as events of their own.
+        return queryset.filter(series__isnull=True).prefetch_related(
+            Prefetch("editions", queryset=Event.objects.public())
+        )
 
 
 class EntityDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
     list_title = ""
     list_url_name = ""
+
+    def get_queryset(self):
+        return selectors.visible_to(self.request.user, super().get_queryset())
 
     def get_object(self, queryset=None):
         return selectors.hide_unpublished(super().get_object(queryset))
@@ -411,6 +430,9 @@ class TagListView(PageMetaMixin, ListView):
 class TagDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
     queryset = selectors.tag_detail_queryset()
 
+    def get_queryset(self):
+        return selectors.visible_to(self.request.user, super().get_queryset())
+
     def get_object(self, queryset=None):
         return selectors.hide_unpublished(super().get_object(queryset))
 
@@ -462,7 +484,7 @@ class TagGroupView(PageMetaMixin, ListView):
     def get_queryset(self):
         if self.kwargs["group"] not in selectors.TAG_GROUPS:
             raise Http404("No such group.")
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.tag = get_object_or_404(Tag.objects.public(), slug=self.kwargs["slug"])
         return selectors.tagged_queryset(tag=self.tag, group=self.kwargs["group"])
 
     def paginate_queryset(self, queryset, page_size):
@@ -573,7 +595,7 @@ class SearchView(PageMetaMixin, TemplateView):
 @require_GET
 @cache_control(max_age=86400, public=True)
 def robots_txt(request):
-    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    sitemap = absolute_url(reverse("sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", f"Sitemap: {sitemap}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

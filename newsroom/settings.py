@@ -6,6 +6,7 @@ SQLite under var/ and a local-memory cache. `.env.example` lists them all.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -42,6 +43,30 @@ INSECURE_DEV_KEY = "django-insecure-newsroom-development-key-never-use-in-produc
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or INSECURE_DEV_KEY
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+
+
+def site_url(raw: str) -> str:
+    """The public origin, e.g. https://news.example.com, without a trailing slash."""
+    parts = urlsplit(raw.strip())
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username
+    ):
+        raise ImproperlyConfigured(
+            f"SITE_URL={raw!r} is not a site address: use scheme and host only, "
+            "e.g. https://news.example.com (no path, query or credentials)."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# Every absolute URL the site prints (sitemap, feeds, canonical, og:url, JSON-LD,
+# robots.txt) starts with this, never with the request's Host header: pages are
+# cached for everyone, so one request's Host must not end up in another's page.
+SITE_URL = site_url(os.environ.get("SITE_URL", "http://127.0.0.1:8000"))
 
 # --- HTTPS and cookies ------------------------------------------------------------
 # Secure by default: served over HTTPS, with HSTS and cookies that never travel in
@@ -220,7 +245,29 @@ AXES_VERBOSE = False
 # Staff sign in through the admin; an unsafe or missing ?next= lands there too.
 LOGIN_URL = f"/{ADMIN_PATH}login/"
 LOGIN_REDIRECT_URL = f"/{ADMIN_PATH}"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0")) or None
+# Behind N proxies that each append to X-Forwarded-For (nginx's
+# $proxy_add_x_forwarded_for), the client is the address the first of them saw:
+# the N-th entry from the right; entries further left are whatever the client
+# sent. django-axes finds it through django-ipware, whose proxy count is the
+# proxies *listed* in the header (the last proxy is REMOTE_ADDR), hence N - 1, and
+# which must not be strict, or a client that sends its own header would be
+# counted as the proxy. With no proxy, only REMOTE_ADDR is believed.
+try:
+    PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+except ValueError:
+    PROXY_COUNT = -1
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        f"DJANGO_PROXY_COUNT={os.environ['DJANGO_PROXY_COUNT']!r} is not a number of "
+        "proxies: use 0 (none), 1 (one reverse proxy), …"
+    )
+if PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

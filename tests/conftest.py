@@ -29,6 +29,25 @@ def fixed_clock():
         yield traveller
 
 
+@pytest.fixture(autouse=True, scope="session")
+def signed_in_marker_on_force_login():
+    """force_login() skips the response a real sign-in gets, which carries the page
+    cache's signed-in marker; give the test client that cookie too."""
+    from django.test.client import ClientMixin
+
+    from articles.page_cache import SIGNED_IN_COOKIE
+
+    original = ClientMixin._set_login_cookies
+
+    def set_login_cookies(self, request):
+        original(self, request)
+        self.cookies[SIGNED_IN_COOKIE] = "1"
+
+    ClientMixin._set_login_cookies = set_login_cookies
+    yield
+    ClientMixin._set_login_cookies = original
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploads go to a temporary directory, never into var/media."""

@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 
 from .browser.test_reader import PAGE_TYPES
 from .conftest import REPORT_SLUG
@@ -50,7 +51,7 @@ def test_every_page_has_title_description_canonical_and_cards(client, report, na
     head = read_head(client, path)
     assert head.title.strip().endswith("Newsroom")
     assert head.meta["description"]
-    assert head.links["canonical"].startswith("http://testserver/")
+    assert head.links["canonical"].startswith(f"{settings.SITE_URL}/")
     assert "?" not in head.links["canonical"]
     for key in ("og:title", "og:description", "og:type", "og:url", "twitter:card"):
         assert head.meta.get(key), key
@@ -68,11 +69,11 @@ def test_article_json_ld(client, report):
     assert article["dateModified"]
     assert article["author"][0]["name"] == "Newsroom"
     assert article["publisher"]["@type"] == "NewsMediaOrganization"
-    assert article["image"][0].startswith("http://testserver/")
+    assert article["image"][0].startswith(f"{settings.SITE_URL}/")
     about = {thing["url"] for thing in article["about"]}
-    assert "http://testserver/companies/astrazeneca/" in about
-    assert "http://testserver/people/leon-wang/" in about
-    assert "http://testserver/events/ciie-4/" in about
+    assert f"{settings.SITE_URL}/companies/astrazeneca/" in about
+    assert f"{settings.SITE_URL}/people/leon-wang/" in about
+    assert f"{settings.SITE_URL}/events/ciie-4/" in about
     for url in about | {thing["url"] for thing in article["mentions"]}:
         assert client.get(urlsplit(url).path).status_code == 200, url
     crumbs = data["BreadcrumbList"]["itemListElement"]

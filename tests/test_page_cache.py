@@ -1,9 +1,11 @@
 """Anonymous pages come from the cache, and are never stale."""
 
+import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -131,3 +133,95 @@ def test_workers_of_one_machine_share_the_version(settings, tmp_path):
     root = Path(__file__).resolve().parent.parent
     subprocess.run([sys.executable, "-c", code], cwd=root, check=True, timeout=60)
     assert page_cache.content_version() != before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unpublish_leaves_no_stale_page_for_a_reader_in_the_gap():
+    """A reader on another connection renders while the takedown is saved but not yet
+    committed: it sees the still-published row. Once the save returns, the page must
+    be gone, not served from what that reader cached."""
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "needs two real connections, each seeing only committed rows: run with "
+            "DATABASE_URL=postgres://… (SQLite's test database is one in-memory connection)"
+        )
+    article = make_article("takedown", title="Takedown candidate")
+    path = article.get_absolute_url()
+    assert Client().get(path).status_code == 200
+    seen = {}
+
+    def reader():
+        try:
+            response = Client().get(path)
+            seen["status"], seen["cache"] = response.status_code, response.get("X-Page-Cache")
+        finally:
+            connection.close()  # this thread's own connection
+
+    with transaction.atomic():
+        article.status = ArticleStatus.DRAFT
+        article.save()
+        thread = threading.Thread(target=reader)
+        thread.start()
+        thread.join(timeout=60)
+    # The reader really ran in the gap: it rendered the old, still-published row.
+    assert seen == {"status": 200, "cache": "miss"}
+    assert Client().get(path).status_code == 404
+
+
+# --- what keys a page: one client must not be able to defeat the cache ----------------
+
+
+def test_query_parameters_no_view_reads_neither_key_nor_reach_the_page(client, report):
+    assert get(client, "/")[0]["X-Page-Cache"] == "miss"
+    for path in ("/?utm_source=mail", "/?x=1", "/?x=2&utm_campaign=y", "/?page=7"):
+        response, queries = get(client, path)
+        assert response["X-Page-Cache"] == "hit" and queries == 0, path
+    response = client.get("/companies/?utm_source=mail&x=3")
+    assert response["X-Page-Cache"] == "miss"
+    assert "utm_source" not in response.content.decode()
+    assert client.get("/companies/")["X-Page-Cache"] == "hit"
+
+
+def test_the_parameters_a_view_reads_still_key_their_pages(client, report):
+    china = client.get("/search/?q=China&utm_source=mail")
+    assert china["X-Page-Cache"] == "miss"
+    assert client.get("/search/?q=China")["X-Page-Cache"] == "hit"
+    shanghai = client.get("/search/?q=Shanghai")
+    assert shanghai["X-Page-Cache"] == "miss" and shanghai.content != china.content
+    # Repeated, the view reads the last value; so does the key.
+    assert client.get("/search/?q=Nothing&q=China")["X-Page-Cache"] == "hit"
+
+
+def test_a_stray_or_anonymous_session_cookie_is_served_from_the_cache(client, report):
+    get(client, COMPANY)
+    client.cookies["sessionid"] = "not-a-session"
+    client.cookies["tracking"] = "abc"
+    response, queries = get(client, COMPANY)
+    assert response["X-Page-Cache"] == "hit" and queries == 0
+    # Even a forged "signed in" marker only costs a session lookup, never a fresh page.
+    client.cookies[page_cache.SIGNED_IN_COOKIE] = "1"
+    response, queries = get(client, COMPANY)
+    assert response["X-Page-Cache"] == "hit" and queries <= 1
+    assert response.cookies[page_cache.SIGNED_IN_COOKIE].value == ""  # and it is cleared
+
+
+def test_signing_in_and_out_through_the_admin_sets_and_clears_the_marker(client, admin_user):
+    make_article("story")
+    get(client, "/")
+    client.get("/admin/login/")
+    signed_in = client.post(
+        "/admin/login/?next=/admin/",
+        {
+            "username": admin_user.username,
+            "password": "password",
+            "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+        },
+    )
+    assert signed_in.status_code == 302
+    assert signed_in.cookies[page_cache.SIGNED_IN_COOKIE].value == "1"
+    assert "X-Page-Cache" not in client.get("/")  # fresh for staff
+    signed_out = client.post(
+        "/admin/logout/", {"csrfmiddlewaretoken": client.cookies["csrftoken"].value}
+    )
+    assert signed_out.cookies[page_cache.SIGNED_IN_COOKIE].value == ""
+    assert client.get("/")["X-Page-Cache"] == "hit"

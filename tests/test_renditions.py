@@ -47,3 +47,31 @@ def test_a_broken_image_file_does_not_break_the_page(client):
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert "srcset" not in response.content.decode()
+
+
+def picture(colour: str, fmt: str) -> ContentFile:
+    buffer = BytesIO()
+    Image.new("RGB", (1000, 500), colour).save(buffer, fmt)
+    return ContentFile(buffer.getvalue())
+
+
+def smallest_rendition_colour(client, article) -> tuple[int, int, int]:
+    html = client.get(article.get_absolute_url()).content.decode()
+    url = html.split('srcset="')[1].split(" 480w")[0]
+    response = client.get(url)
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)
+    with Image.open(BytesIO(content)) as image:
+        return image.convert("RGB").getpixel((240, 120))
+
+
+def test_two_images_with_one_camera_name_keep_their_own_renditions(client):
+    """IMG_0001.png and IMG_0001.jpg in one month: each article shows its own picture."""
+    red = make_article("red-story", image_alt="Red")
+    red.image.save("IMG_0001.png", picture("#ff0000", "PNG"))
+    assert smallest_rendition_colour(client, red)[0] > 200  # renditions made now
+    blue = make_article("blue-story", image_alt="Blue")
+    blue.image.save("IMG_0001.jpg", picture("#0000ff", "JPEG"))
+    red_pixel, blue_pixel = (smallest_rendition_colour(client, a) for a in (red, blue))
+    assert red_pixel[0] > 200 and red_pixel[2] < 50, red_pixel
+    assert blue_pixel[2] > 200 and blue_pixel[0] < 50, blue_pixel

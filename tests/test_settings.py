@@ -20,6 +20,7 @@ VARIABLES = (
     "DATABASE_URL",
     "REDIS_URL",
     "MEDIA_ROOT",
+    "SITE_URL",
 )
 
 PRINT_SETTINGS = """
@@ -34,6 +35,7 @@ print(json.dumps({
     "hosts": settings.ALLOWED_HOSTS,
     "media": str(settings.MEDIA_ROOT),
     "secret": settings.SECRET_KEY,
+    "site_url": settings.SITE_URL,
 }))
 """
 
@@ -66,6 +68,7 @@ def test_defaults_need_no_environment():
     assert values["cache"].endswith("LocMemCache")
     assert values["hosts"] == ["localhost", "127.0.0.1", "[::1]"]
     assert values["media"] == str(ROOT / "var" / "media")
+    assert values["site_url"] == "http://127.0.0.1:8000"
 
 
 def test_everything_is_read_from_the_environment(tmp_path):
@@ -76,6 +79,7 @@ def test_everything_is_read_from_the_environment(tmp_path):
         DATABASE_URL="postgres://editor:pw@db.internal:5432/newsroom",
         REDIS_URL="redis://cache.internal:6379/1",
         MEDIA_ROOT=str(tmp_path),
+        SITE_URL="https://news.example.com/",
     )
     assert values["debug"] is True
     assert values["secret"] == "from-the-environment"
@@ -85,6 +89,7 @@ def test_everything_is_read_from_the_environment(tmp_path):
     assert values["cache"] == "newsroom.cache_backends.ResilientRedisCache"
     assert values["cache_location"] == "redis://cache.internal:6379/1"
     assert values["media"] == str(tmp_path)
+    assert values["site_url"] == "https://news.example.com"
 
 
 @pytest.mark.parametrize(
@@ -92,6 +97,8 @@ def test_everything_is_read_from_the_environment(tmp_path):
     [
         ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG='maybe' is not a boolean"),
         ({"DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL could not be read"),
+        ({"SITE_URL": "news.example.com"}, "SITE_URL='news.example.com' is not a site address"),
+        ({"SITE_URL": "https://news.example.com/x/"}, "use scheme and host only"),
     ],
 )
 def test_bad_settings_say_what_to_fix(env, message):

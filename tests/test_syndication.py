@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 import feedparser
 import pytest
+from django.conf import settings
 
 from articles.models import ArticleStatus
 
@@ -36,7 +37,7 @@ def test_feeds_parse_and_carry_the_report(client, report, path):
     assert feed.feed.title
     [entry] = feed.entries
     assert entry.title == report.title
-    assert entry.link == f"http://testserver/articles/{REPORT_SLUG}/"
+    assert entry.link == f"{settings.SITE_URL}/articles/{REPORT_SLUG}/"
     assert entry.summary == report.standfirst
     assert entry.published_parsed is not None
     assert {tag.term for tag in entry.tags} >= {"Shanghai", "China"}
@@ -95,5 +96,5 @@ def test_robots_txt_points_at_the_sitemap(client, db):
     response = client.get("/robots.txt")
     assert response["Content-Type"].startswith("text/plain")
     lines = response.content.decode().splitlines()
-    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in lines
     assert "Disallow: /admin/" in lines

@@ -11,6 +11,24 @@ from .naturalkeys import SlugNaturalKeyManager, SlugNaturalKeyMixin, choice_cons
 from .tags import TaggedItem
 
 
+class NamedEntityQuerySet(models.QuerySet):
+    def public(self):
+        """On the public site: attached to at least one live article.
+
+        A company, person or event made for a scheduled article stays out of every
+        list, search, sitemap and count until the article goes live: its mere
+        existence would give the embargoed story away. This is the one place that
+        decides (docs/security.md, "Embargo").
+        """
+        from .article import Article
+
+        links = self.model.articles.through.objects.filter(
+            **{self.model._meta.model_name: models.OuterRef("pk")},
+            article__in=Article.objects.published(),
+        )
+        return self.filter(models.Exists(links))
+
+
 class NamedEntity(SlugNaturalKeyMixin, models.Model):
     """What every entity page has: a name, a slug and the other names it goes by."""
 
@@ -28,7 +46,7 @@ class NamedEntity(SlugNaturalKeyMixin, models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = SlugNaturalKeyManager()
+    objects = SlugNaturalKeyManager.from_queryset(NamedEntityQuerySet)()
 
     class Meta:
         abstract = True

@@ -16,7 +16,47 @@ class TagKind(models.TextChoices):
     SECTOR = "sector", "Sector"
 
 
-class TagManager(NaturalKeyManager):
+def public_tagged_items(prefix: str = "") -> models.Q:
+    """Tagged items whose object is public: a live article or a public directory entry
+    (see NamedEntityQuerySet.public). `prefix` reaches them from another model."""
+    from .article import Article
+    from .entities import Company, Event, Person
+
+    public = {
+        "article": Article.objects.published(),
+        "company": Company.objects.public(),
+        "person": Person.objects.public(),
+        "event": Event.objects.public(),
+    }
+    condition = models.Q()
+    for model_name, rows in public.items():
+        condition |= models.Q(
+            **{
+                f"{prefix}content_type__app_label": "articles",
+                f"{prefix}content_type__model": model_name,
+                f"{prefix}object_id__in": rows.values("pk"),
+            }
+        )
+    return condition
+
+
+class TagQuerySet(models.QuerySet):
+    def public(self):
+        """On the public site: carried by a live article or a public directory entry,
+        so a tag made for a scheduled article is not seen before the article."""
+        items = TaggedItem.objects.filter(public_tagged_items(), tag=models.OuterRef("pk"))
+        return self.filter(models.Exists(items))
+
+    def with_public_counts(self):
+        """Each tag with how many public things carry it."""
+        return self.annotate(
+            item_count=models.Count(
+                "tagged_items", filter=public_tagged_items("tagged_items__"), distinct=True
+            )
+        )
+
+
+class TagManager(NaturalKeyManager.from_queryset(TagQuerySet)):
     pass
 
 

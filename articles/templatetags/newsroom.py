@@ -5,6 +5,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from articles.page_meta import absolute_url
 from articles.rendering import render_markdown
 from articles.timestamps import machine_time as _machine_time
 
@@ -51,7 +52,7 @@ def highlight(text: str, terms: list[str]) -> str:
 def canonical_url(context) -> str:
     """This page's one address: no query string but a page number past the first."""
     request = context["request"]
-    url = request.build_absolute_uri(request.path)
+    url = absolute_url(request.path)  # SITE_URL, never the request's Host
     page = request.GET.get("page", "")
     # isascii too: "¹" is a digit to str.isdigit() but not to int() (found by Hypothesis).
     return f"{url}?page={page}" if page.isascii() and page.isdigit() and int(page) > 1 else url
