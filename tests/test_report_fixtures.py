@@ -16,6 +16,7 @@ from articles.models import (
     CompanyRelation,
     Event,
     Fact,
+    OutsideSource,
     Participation,
     Person,
     Quote,
@@ -184,6 +185,7 @@ class TestLoading:
 def delete_all_content():
     for model in (TaggedItem, Quote, Fact, Role, CompanyRelation, Participation, Citation):
         model.objects.all().delete()
+    OutsideSource.objects.all().delete()
     from articles.models import Article
 
     Article.objects.all().delete()
