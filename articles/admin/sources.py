@@ -6,6 +6,7 @@ from ..models import (
     Citation,
     CompanyRelation,
     Fact,
+    OutsideSource,
     Participation,
     Quote,
     Role,
@@ -20,6 +21,12 @@ class CitationAdmin(admin.ModelAdmin):
     list_select_related = ["article"]
     search_fields = ["excerpt", "article__title"]
     autocomplete_fields = ["article"]
+
+
+@admin.register(OutsideSource)
+class OutsideSourceAdmin(admin.ModelAdmin):
+    list_display = ["publisher", "title", "url", "published_on"]
+    search_fields = ["publisher", "title", "url"]
 
 
 class CitedAdmin(admin.ModelAdmin):
