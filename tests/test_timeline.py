@@ -15,10 +15,18 @@ def test_company_timeline_is_in_date_order_at_its_precision(client, report):
     whens = [text(entry.cssselect(".when")[0]) for entry in entries]
     stamps = [(time.get("datetime"), text(time)) for time in timeline.cssselect(".when time")]
     assert ("2017", "2017") in stamps and ("2019", "2019") in stamps
-    assert whens.index("2017") < whens.index("2019") < whens.index("26 November 2026")
-    # Undated entries come last, in the source's words, with no <time> element.
-    undated = whens.index("early October")
-    assert whens.index("26 November 2026") < undated
+    assert ("2021-10", "October 2021") in stamps  # "early October", a month before the report
+    assert (
+        whens.index("2017")
+        < whens.index("2019")
+        < whens.index("October 2021")
+        # The report stands at its own date, not at the day Newsroom copied it.
+        < whens.index("5 November 2021")
+    )
+    assert "26 November 2026" not in whens
+    # Undated entries (the CIIE series) come last, with no <time> element.
+    undated = whens.index("Date not stated")
+    assert whens.index("5 November 2021") < undated
     assert all(not entry.cssselect("time") for entry in entries[undated:])
 
 
