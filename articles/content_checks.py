@@ -16,6 +16,7 @@ from .models import (
     CompanyRelation,
     Event,
     Fact,
+    OutsideSource,
     Participation,
     Person,
     Quote,
@@ -28,12 +29,35 @@ CITED_MODELS = (Fact, Role, CompanyRelation, Participation)
 
 
 def excerpts_not_verbatim() -> list[str]:
+    """Every passage taken from one of our articles is word for word in it."""
+    citations = Citation.objects.filter(article__isnull=False).select_related("article")
     return [
         f"Citation {citation.pk}: excerpt is not verbatim in “{citation.article}”: "
         f"“{citation.excerpt}”"
-        for citation in Citation.objects.select_related("article").order_by("pk")
+        for citation in citations.order_by("pk")
         if not citation.is_verbatim()
     ]
+
+
+def outside_excerpts_unsourced() -> list[str]:
+    """A passage from outside says something, and readers can follow it to its page.
+
+    The outside page is not stored here, so its words cannot be compared; what can
+    be held is that the excerpt is not blank and its source names a publisher and URL.
+    """
+    problems = []
+    citations = Citation.objects.filter(outside_source__isnull=False).select_related(
+        "outside_source"
+    )
+    for citation in citations.order_by("pk"):
+        source = citation.outside_source
+        if not citation.excerpt.strip():
+            problems.append(f"Citation {citation.pk} of “{source}”: the excerpt is empty.")
+        if not source.url.strip():
+            problems.append(f"Outside source {source.pk} “{source}” has no URL.")
+        if not source.publisher.strip():
+            problems.append(f"Outside source {source.pk} ({source.url}) names no publisher.")
+    return problems
 
 
 def quotes_not_verbatim() -> list[str]:
@@ -90,6 +114,8 @@ def orphans() -> list[str]:
     ).order_by("pk")
     for citation in unused_citations:
         problems.append(f"Citation {citation.pk} supports no fact: “{citation.excerpt[:80]}”")
+    for source in OutsideSource.objects.filter(citations__isnull=True).order_by("pk"):
+        problems.append(f"Outside source {source.pk} ({source.url}) is cited by nothing.")
     for model in (Company, Person, Event):
         for entity in model.objects.filter(articles__isnull=True).order_by("slug"):
             problems.append(
@@ -100,6 +126,7 @@ def orphans() -> list[str]:
 
 CHECKS = {
     "citation excerpts": excerpts_not_verbatim,
+    "outside excerpts": outside_excerpts_unsourced,
     "quotes": quotes_not_verbatim,
     "references": broken_foreign_keys,
     "tagged items": dangling_tagged_items,
@@ -113,9 +140,13 @@ def find_problems() -> list[str]:
 
 def summary() -> str:
     counts = {
-        "citations": Citation.objects.count(),
+        "citations": Citation.objects.filter(article__isnull=False).count(),
         "quotes": Quote.objects.count(),
         "facts and relations": sum(model.objects.count() for model in CITED_MODELS),
         "tagged items": TaggedItem.objects.count(),
+        "citations of outside sources": Citation.objects.filter(
+            outside_source__isnull=False
+        ).count(),
+        "outside sources": OutsideSource.objects.count(),
     }
     return ", ".join(f"{count} {name}" for name, count in counts.items())

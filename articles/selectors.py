@@ -45,18 +45,25 @@ def _published_citations(queryset: QuerySet) -> QuerySet:
     # Loaded with their source article; hide_unpublished() drops the rows whose
     # article is not live. Filtering in SQL let SQLite's planner start from the
     # article index and scan the archive (150 ms a page at 100,000 articles).
-    return queryset.select_related("citation__article")
+    return queryset.select_related("citation__article", "citation__outside_source")
+
+
+def _cited_is_public(row) -> bool:
+    # A passage from a named outside page is public already; one from our own
+    # article only while that article is live.
+    article = row.citation.article
+    return article is None or article.is_live
 
 
 # Prefetched rows that come from an article: shown only while that article is live.
-_ARTICLE_OF = {
-    "facts": lambda row: row.citation.article,
-    "roles": lambda row: row.citation.article,
-    "relations_out": lambda row: row.citation.article,
-    "relations_in": lambda row: row.citation.article,
-    "participations": lambda row: row.citation.article,
-    "company_relations": lambda row: row.citation.article,
-    "quotes": lambda row: row.article,
+_IS_PUBLIC = {
+    "facts": _cited_is_public,
+    "roles": _cited_is_public,
+    "relations_out": _cited_is_public,
+    "relations_in": _cited_is_public,
+    "participations": _cited_is_public,
+    "company_relations": _cited_is_public,
+    "quotes": lambda row: row.article.is_live,
 }
 
 
@@ -64,11 +71,11 @@ def hide_unpublished(obj):
     """Drop prefetched facts, relations and quotes whose article is not live."""
     cache = getattr(obj, "_prefetched_objects_cache", {})
     for name, rows in cache.items():
-        article_of = _ARTICLE_OF.get(name)
-        if article_of is None:
+        is_public = _IS_PUBLIC.get(name)
+        if is_public is None:
             continue
         kept = rows._chain()
-        kept._result_cache = [row for row in rows if article_of(row).is_live]
+        kept._result_cache = [row for row in rows if is_public(row)]
         kept._prefetch_done = True
         cache[name] = kept
     return obj

@@ -57,9 +57,13 @@ def build(*, events=(), articles=(), facts=()) -> list[Entry]:
         if e.starts_on or e.date_text
     ]
     entries += [
-        Entry(a.published_at.date(), "day", "", "article", a.title, a.get_absolute_url())
+        # A copy of a report stands at the report's own date (date_for_readers).
+        Entry(a.source_published_on, a.source_date_precision, "", "article", a.title, url)
+        if a.source_published_on
+        else Entry(a.published_at.date(), "day", "", "article", a.title, url)
         for a in articles
-        if a.published_at
+        if a.published_at or a.source_published_on
+        for url in [a.get_absolute_url()]
     ]
     entries += [
         Entry(f.date, f.date_precision, f.date_text, "fact", label, f.citation.get_absolute_url())

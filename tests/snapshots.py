@@ -7,6 +7,7 @@ from articles.models import (
     CompanyRelation,
     Event,
     Fact,
+    OutsideSource,
     Participation,
     Person,
     Quote,
@@ -18,10 +19,18 @@ from articles.models import (
 
 def content_snapshot() -> dict[str, set]:
     return {
-        "articles": set(Article.objects.values_list("slug", "title", "status", "body")),
+        "articles": set(
+            Article.objects.values_list(
+                "slug", "title", "status", "body", "source_url", "source_published_on"
+            )
+        ),
         "companies": set(Company.objects.values_list("slug", "name", "kind", "description")),
         "people": set(Person.objects.values_list("slug", "name", "bio")),
-        "events": set(Event.objects.values_list("slug", "name", "series__slug", "edition")),
+        "events": set(
+            Event.objects.values_list(
+                "slug", "name", "series__slug", "edition", "starts_on", "ends_on", "location"
+            )
+        ),
         "tags": set(Tag.objects.values_list("slug", "name", "kind", "description")),
         "tagged": {
             (item.tag.slug, item.content_type.model, item.content_object.slug)
@@ -30,7 +39,14 @@ def content_snapshot() -> dict[str, set]:
         "article_links": set(
             Article.objects.values_list("slug", "companies__slug", "people__slug", "events__slug")
         ),
-        "citations": set(Citation.objects.values_list("article__slug", "excerpt")),
+        "citations": set(
+            Citation.objects.values_list("article__slug", "outside_source__url", "excerpt")
+        ),
+        "outside_sources": set(
+            OutsideSource.objects.values_list(
+                "publisher", "title", "url", "published_on", "accessed_on"
+            )
+        ),
         "facts": set(
             Fact.objects.values_list(
                 "company__slug",

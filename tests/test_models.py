@@ -2,22 +2,26 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from articles.models import (
     Article,
     ArticleStatus,
+    Citation,
     Company,
     CompanyRelation,
     DatePrecision,
     Event,
     Fact,
+    OutsideSource,
     Person,
     Tag,
 )
-from articles.models.citations import format_partial_date
+from articles.models.citations import format_partial_date, machine_partial_date
 
 from .factories import make_article, make_citation, make_company, make_event, make_person
+from .html import parse, text
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +131,30 @@ class TestConstraints:
     def test_tag_kind_must_be_a_known_choice(self):
         assert violates("tag_kind_valid", lambda: Tag.objects.create(name="X", kind="colour"))
 
+    def test_a_citation_is_from_an_article_or_an_outside_source_not_both(self):
+        article, outside = make_article(), make_outside_source()
+        assert violates(
+            "citation_has_one_source",
+            lambda: Citation.objects.create(
+                article=article, outside_source=outside, excerpt="about Acme"
+            ),
+        )
+        assert violates(
+            "citation_has_one_source", lambda: Citation.objects.create(excerpt="about Acme")
+        )
+
+    def test_an_outside_source_has_a_url(self):
+        assert violates(
+            "outside_source_has_url",
+            lambda: OutsideSource.objects.create(publisher="Daily Acme", url=""),
+        )
+
+    def test_the_original_date_needs_a_precision(self):
+        assert violates(
+            "article_source_date_has_precision",
+            lambda: make_article(source_name="Daily Acme", source_published_on=date(2021, 11, 5)),
+        )
+
 
 class TestNaturalKeys:
     @pytest.mark.parametrize(
@@ -176,6 +204,73 @@ class TestCitation:
         citation = make_citation(make_article(), "about Acme Corp")
         assert not citation.is_verbatim()
 
+    def test_an_outside_citation_links_to_its_page_and_says_so(self):
+        outside = make_outside_source(url="https://news.example/expo-2021")
+        citation = Citation.objects.create(
+            outside_source=outside, excerpt="The expo runs from November 5 to 10"
+        )
+        assert citation.is_outside and citation.source == outside
+        assert citation.paragraph_number() is None
+        # Not one of our articles, so nothing here can prove it verbatim.
+        assert not citation.is_verbatim()
+        assert citation.get_absolute_url() == (
+            "https://news.example/expo-2021#:~:text=The%20expo%20runs%20from%20November%205%20to%2010"
+        )
+        assert str(citation) == (
+            "Daily Acme: https://news.example/expo-2021: “The expo runs from November 5 to 10”"
+        )
+
+
+def make_outside_source(url="https://news.example/acme", **fields):
+    fields.setdefault("publisher", "Daily Acme")
+    return OutsideSource.objects.create(url=url, **fields)
+
+
+class TestDateForReaders:
+    """Readers see when a report was first published, not when Newsroom copied it."""
+
+    def test_a_copy_shows_the_original_date_at_its_precision(self):
+        copy = make_article(
+            source_name="Daily Acme",
+            source_published_on=date(2021, 11, 5),
+            source_date_precision=DatePrecision.DAY,
+        )
+        assert copy.date_for_readers == "5 November 2021"
+        assert copy.machine_date_for_readers == "2021-11-05"
+        Article.objects.filter(pk=copy.pk).update(source_date_precision=DatePrecision.MONTH)
+        copy.refresh_from_db()
+        assert (copy.date_for_readers, copy.machine_date_for_readers) == (
+            "November 2021",
+            "2021-11",
+        )
+
+    def test_our_own_reporting_shows_its_publication_date(self):
+        ours = make_article(published_at=timezone.now() - timedelta(days=3))
+        expected = timezone.localtime(ours.published_at).date()
+        assert ours.machine_date_for_readers == expected.isoformat()
+        assert ours.date_for_readers == format_partial_date(expected, DatePrecision.DAY)
+
+    def test_the_source_line_names_the_publisher_date_and_how_we_know(self):
+        copy = make_article(
+            source_name="Daily Acme",
+            source_url="https://news.example/acme",
+            source_published_on=date(2021, 11, 5),
+            source_date_precision=DatePrecision.DAY,
+            source_date_note="The page's address holds the date: https://news.example/acme",
+        )
+        doc = parse(render_to_string("includes/source_line.html", {"article": copy}))
+        line = doc.cssselect(".source-line p")[0]
+        assert text(line) == "First published by Daily Acme, 5 November 2021"
+        assert line.cssselect("a")[0].get("href") == "https://news.example/acme"
+        assert line.cssselect("time")[0].get("datetime") == "2021-11-05"
+        note = doc.cssselect("details.source-date-note")[0]
+        assert text(note.cssselect("summary")[0]) == "How we know this"
+        assert "address holds the date" in text(note)
+
+    def test_no_source_line_for_our_own_reporting(self):
+        html = render_to_string("includes/source_line.html", {"article": make_article()})
+        assert "First published" not in html
+
 
 @pytest.mark.parametrize(
     "value, precision, text, shown",
@@ -188,3 +283,11 @@ class TestCitation:
 )
 def test_dates_are_shown_at_their_precision(value, precision, text, shown):
     assert format_partial_date(value, precision, text) == shown
+
+
+@pytest.mark.parametrize(
+    "precision, machine",
+    [(DatePrecision.DAY, "2021-11-05"), (DatePrecision.MONTH, "2021-11"), ("year", "2021")],
+)
+def test_machine_dates_are_no_more_precise_than_known(precision, machine):
+    assert machine_partial_date(date(2021, 11, 5), precision) == machine

@@ -1,7 +1,9 @@
 """The report as data: faithful to the seed, idempotent, and validated on load."""
 
 import json
+import re
 import shutil
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -16,6 +18,7 @@ from articles.models import (
     CompanyRelation,
     Event,
     Fact,
+    OutsideSource,
     Participation,
     Person,
     Quote,
@@ -24,6 +27,7 @@ from articles.models import (
     TaggedItem,
 )
 
+from .html import parse, text
 from .snapshots import content_snapshot, is_empty
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +102,7 @@ class TestFidelity:
         assert report.status == ArticleStatus.PUBLISHED and report.is_live
 
     def test_every_excerpt_and_quote_is_verbatim_in_the_seed(self, report, seed_text):
-        excerpts = list(Citation.objects.values_list("excerpt", flat=True))
+        excerpts = list(Citation.objects.filter(article=report).values_list("excerpt", flat=True))
         quotes = list(Quote.objects.values_list("text", flat=True))
         assert len(excerpts) >= 40 and len(quotes) == 4
         for passage in excerpts + quotes:
@@ -136,18 +140,216 @@ class TestFidelity:
     def test_dates_keep_their_precision_and_derivations_are_written_down(self, report):
         founded = Fact.objects.get(company__slug="china-health-iot-innovation-center")
         assert founded.when == "2017"
-        unveiled = CompanyRelation.objects.get(target__slug="astrazeneca-rd-china-center")
-        assert unveiled.date is None and unveiled.when == "early October"
+        unveiled = CompanyRelation.objects.get(
+            source__slug="astrazeneca", target__slug="astrazeneca-rd-china-center"
+        )
+        # “Early October”, a month before the report: October 2021, and it says how.
+        assert unveiled.when == "October 2021" and unveiled.date_text == "early October"
+        assert "5 November 2021" in unveiled.derivation
         third = Participation.objects.get(event__slug="ciie-3")
         assert "four consecutive" in third.citation.excerpt and third.derivation
-        # The report never gives the year of any CIIE, so no event carries a date.
-        assert not Event.objects.exclude(starts_on=None).exists()
+        # The report never dates a CIIE; the series has no outside source, so no date.
+        series = Event.objects.get(slug="china-international-import-expo")
+        assert series.starts_on is None and series.location == ""
 
     def test_the_report_connects_entities_through_tags(self, report):
         shanghai = Tag.objects.get(slug="shanghai")
         tagged_models = {item.content_type.model for item in shanghai.tagged_items.all()}
         assert {"article", "company"} <= tagged_models
-        assert Role.objects.get().title.startswith("Executive vice-president")
+
+    def test_the_role_title_is_kept_as_printed(self, report, seed_text):
+        title = Role.objects.get().title
+        assert title == "executive vice-president, International and China president"
+        assert f"Leon Wang, {title} of AstraZeneca" in seed_text
+
+
+# Words whose referent the passage leaves to the text around it.
+REFERRING = re.compile(
+    r"\bIt\b|\bIt's\b|\bThe area\b|\bthe (city|company|country)\b|\b[Tt]his year"
+)
+QUOTED = re.compile(r"“([^”]+)”")
+ICAMPUS_PLAN = "At this year's CIIE, the iCampus will bring in more than 10 companies"
+
+
+def cited_rows():
+    for model in (Fact, Role, CompanyRelation, Participation):
+        yield from model.objects.select_related("citation__article", "citation__outside_source")
+
+
+class TestCorrections:
+    """What a careful data editor corrected: each assertion fails on the old data."""
+
+    def test_the_article_records_where_and_when_it_was_first_published(self, report):
+        assert report.source_name == "SHINE (Shanghai Daily)"
+        assert report.source_url == "http://www.shine.cn/biz/company/2111057559/"
+        assert report.source_published_on == date(2021, 11, 5)
+        assert report.source_date_precision == "day"
+        # How we know: the story number and an outside source for the expo's dates.
+        assert "211105" in report.source_date_note
+        assert "https://tass.com/economy/1358045" in report.source_date_note
+        # Readers see the report's own date; published_at stays Newsroom's copy.
+        assert report.date_for_readers == "5 November 2021"
+        assert report.published_at.date() != report.source_published_on
+
+    def test_the_article_page_shows_the_original_source(self, report, client):
+        doc = parse(client.get(report.get_absolute_url()))
+        [line] = doc.cssselect(".source-line > p")
+        assert text(line) == "First published by SHINE (Shanghai Daily), 5 November 2021"
+        assert line.cssselect("time")[0].get("datetime") == "2021-11-05"
+        [note] = doc.cssselect(".source-line details")
+        assert text(note.cssselect("summary")[0]) == "How we know this"
+
+    def test_names_the_report_never_prints_are_marked_as_ours(self, report, seed_text):
+        for model in (Company, Person, Event):
+            for entity in model.objects.all():
+                printed = entity.name in seed_text
+                assert entity.name_given_by_us is not printed, entity
+                if entity.name_given_by_us:
+                    assert "ours" in entity.description or "describes it" in entity.description
+        ours = set(Event.objects.filter(name_given_by_us=True).values_list("slug", flat=True))
+        assert ours == {"ciie-1", "ciie-2", "ciie-3", "ciie-4"}
+        assert Company.objects.get(slug="astrazeneca-rd-china-center").name_given_by_us
+
+    def test_every_inference_has_a_derivation(self, report):
+        checked = 0
+        for row in cited_rows():
+            excerpt = row.citation.excerpt
+            if REFERRING.search(excerpt):
+                assert row.derivation, f"{row}: “{excerpt}” needs a derivation"
+                checked += 1
+            if row.date and str(row.date.year) not in excerpt:
+                assert str(row.date.year) in row.derivation, f"{row}: how is {row.when} known?"
+        assert checked >= 15
+
+    def test_derivations_quote_the_article_faithfully(self, report):
+        source = report.source_text().lower()
+        for row in cited_rows():
+            if row.citation.is_outside:
+                continue
+            for passage in QUOTED.findall(row.derivation):
+                assert passage.lower() in source, f"{row}: “{passage}” is not in the report"
+
+    def test_the_fund_derivations_point_at_the_sentence_that_names_it(self, report):
+        names_it = (
+            "AstraZeneca and China International Capital Corporation jointly established a "
+            "healthcare industry fund at the second CIIE."
+        )
+        paragraphs = report.paragraphs()
+        rows = [
+            *CompanyRelation.objects.filter(source__slug="healthcare-industry-fund"),
+            *Fact.objects.filter(company__slug="healthcare-industry-fund").exclude(derivation=""),
+        ]
+        assert len(rows) == 8
+        for row in rows:
+            assert f"“{names_it}”" in row.derivation
+            number = row.citation.paragraph_number()
+            paragraph = paragraphs[number - 1]
+            if "paragraph before" in row.derivation:
+                assert paragraphs[number - 2].startswith(names_it), row
+                assert not paragraph.startswith(names_it)
+            else:
+                assert "sentence before" in row.derivation
+                # The sentence that holds the excerpt follows the one that names the fund.
+                start = paragraph.index(row.citation.excerpt)
+                sentence_start = paragraph[:start].rfind(". ") + 2
+                assert paragraph[:sentence_start].rstrip().endswith(names_it), row
+
+    def test_the_icampus_plans_keep_the_future_tense(self, report):
+        plans = Fact.objects.filter(company__slug="icampus", citation__excerpt__contains="will")
+        assert plans.count() == 2
+        for fact in plans:
+            assert ICAMPUS_PLAN in fact.citation.excerpt
+            assert fact.value.startswith("Will "), fact.value
+            assert "A plan" in fact.derivation
+            assert (fact.date.year, fact.date_precision) == (2021, "year")
+
+    def test_the_icampus_at_the_4th_ciie_is_marked_as_an_inference(self, report):
+        participation = Participation.objects.get(company__slug="icampus")
+        assert participation.event.slug == "ciie-4"
+        assert participation.derivation.startswith("Inferred, not stated")
+
+    def test_this_year_is_2021_with_how_it_is_known(self, report):
+        rows = [row for row in cited_rows() if re.search("[Tt]his year", row.citation.excerpt)]
+        assert len(rows) >= 5
+        for row in rows:
+            assert (row.date, row.date_precision) == (date(2021, 1, 1), "year"), row
+            assert "5 November 2021" in row.derivation
+
+    def test_the_article_is_tagged_with_every_place_and_topic_it_names(self, report):
+        article_tags = set(report.tags.values_list("slug", flat=True))
+        words = report.source_text().lower()
+        places_and_topics = Tag.objects.filter(kind__in=["place", "topic"])
+        assert places_and_topics.count() == 27
+        for tag in places_and_topics:
+            assert any(name.lower() in words for name in [tag.name, *tag.alias_list]), tag
+            assert tag.slug in article_tags, f"the article names {tag} but is not tagged"
+        assert "beijing" in article_tags
+        # Every place the report names resolves to a tag that tags the article.
+        for name in NAMED_IN_REPORT[Tag]:
+            tag = next(t for t in Tag.objects.all() if name in [t.name, *t.alias_list])
+            assert tag.slug in article_tags, name
+
+    def test_no_near_duplicate_tags_remain(self, report):
+        def fold(name):
+            return re.sub(r"[^a-z]", "", name.lower()).removesuffix("s").removeprefix("bio")
+
+        seen = {}
+        for tag in Tag.objects.all():
+            for name in {fold(n) for n in [tag.name, *tag.alias_list]}:
+                assert seen.setdefault(name, tag) == tag, f"{tag} and {seen[name]}: one thing?"
+        # The pairs a reader would confuse are merged or told apart.
+        assert not Tag.objects.filter(slug__in=["chinese-mainland", "biopharmaceuticals"])
+        assert "Chinese mainland" in Tag.objects.get(slug="china").alias_list
+        assert "biopharmaceutical" in Tag.objects.get(slug="pharmaceuticals").description
+        digital = Tag.objects.get(slug="digital-healthcare")
+        internet = Tag.objects.get(slug="internet-based-healthcare")
+        assert "Internet-based healthcare" in digital.description
+        assert "digital healthcare" in internet.description
+
+
+# The CIIE editions' dates come from outside pages found and cited, never the report.
+EDITION_DATES = {
+    "ciie-1": (date(2018, 11, 5), date(2018, 11, 10)),
+    "ciie-2": (date(2019, 11, 5), date(2019, 11, 10)),
+    "ciie-3": (date(2020, 11, 5), date(2020, 11, 10)),
+    "ciie-4": (date(2021, 11, 5), date(2021, 11, 10)),
+}
+
+
+class TestOutsideSources:
+    def test_each_ciie_edition_is_dated_from_a_cited_outside_source(self, report, seed_text):
+        for slug, (starts, ends) in EDITION_DATES.items():
+            event = Event.objects.get(slug=slug)
+            assert (event.starts_on, event.ends_on, event.date_precision) == (starts, ends, "day")
+            assert event.when == f"{starts:%-d %B %Y} – {ends:%-d %B %Y}"
+            dates = event.facts.get(label="Dates")
+            citation = dates.citation
+            assert citation.is_outside and citation.outside_source.url.startswith("http")
+            assert citation.outside_source.publisher
+            assert citation.excerpt not in seed_text
+            # The page's words give both days; the year is in them or said where from.
+            assert re.search(rf"\b{starts.day}\b.*\b{ends.day}\b", citation.excerpt)
+            assert str(starts.year) in citation.excerpt + dates.derivation
+            assert dates.value.startswith(f"{starts.day} to {ends:%-d %B %Y}, according to ")
+            venue = event.facts.get(label="Venue")
+            assert venue.citation.is_outside
+            assert "National Exhibition and Convention Center" in venue.citation.excerpt
+            assert event.location == "National Exhibition and Convention Center (Shanghai)"
+
+    def test_outside_facts_say_whose_they_are_on_the_page(self, report, client):
+        doc = parse(client.get("/events/ciie-1/"))
+        facts = text(doc.cssselect("dl.facts")[0])
+        assert "5 to 10 November 2018, according to ciie.org" in facts
+        assert any(
+            href.startswith("https://www.ciie.org/zbh/faqs/#:~:text=")
+            for href in (a.get("href") for a in doc.cssselect("dl.facts a"))
+        )
+
+    def test_outside_sources_are_not_checked_against_the_report(self, report):
+        out = StringIO()
+        call_command("check_fixtures", stdout=out)
+        assert "7 citations of outside sources, 4 outside sources" in out.getvalue()
+        assert OutsideSource.objects.filter(citations__isnull=True).count() == 0
 
 
 class TestLoading:
@@ -155,7 +357,7 @@ class TestLoading:
         first = content_snapshot()
         call_command("load_report", verbosity=0)
         assert content_snapshot() == first
-        assert TaggedItem.objects.count() == 81
+        assert TaggedItem.objects.count() == 94
 
     def test_if_missing_keeps_editors_changes(self, report):
         Company.objects.filter(slug="abbisko").update(description="Edited by an editor.")
@@ -184,6 +386,7 @@ class TestLoading:
 def delete_all_content():
     for model in (TaggedItem, Quote, Fact, Role, CompanyRelation, Participation, Citation):
         model.objects.all().delete()
+    OutsideSource.objects.all().delete()
     from articles.models import Article
 
     Article.objects.all().delete()
@@ -219,6 +422,14 @@ class TestCheckFixtures:
     def test_citation_supporting_nothing(self, report):
         Citation.objects.create(article=report, excerpt="AstraZeneca")
         assert "supports no fact: “AstraZeneca”" in self.run_check()
+
+    def test_outside_excerpt_says_nothing(self, report):
+        Citation.objects.filter(outside_source__url__contains="ciie.org").update(excerpt="   ")
+        assert "the excerpt is empty" in self.run_check()
+
+    def test_outside_source_cited_by_nothing(self, report):
+        OutsideSource.objects.create(publisher="Daily Acme", url="https://news.example/acme")
+        assert "(https://news.example/acme) is cited by nothing" in self.run_check()
 
     def test_entity_in_no_article(self, report):
         Person.objects.create(name="Nobody", slug="nobody")

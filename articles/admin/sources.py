@@ -6,6 +6,7 @@ from ..models import (
     Citation,
     CompanyRelation,
     Fact,
+    OutsideSource,
     Participation,
     Quote,
     Role,
@@ -21,6 +22,12 @@ class CitationAdmin(PolicyAdminMixin, admin.ModelAdmin):
     list_select_related = ["article"]
     search_fields = ["excerpt", "article__title"]
     autocomplete_fields = ["article"]
+
+
+@admin.register(OutsideSource)
+class OutsideSourceAdmin(PolicyAdminMixin, admin.ModelAdmin):
+    list_display = ["publisher", "title", "url", "published_on"]
+    search_fields = ["publisher", "title", "url"]
 
 
 class CitedAdmin(PolicyAdminMixin, admin.ModelAdmin):

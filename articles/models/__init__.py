@@ -1,7 +1,7 @@
 """The newsroom's domain model, split by concept (see each module's docstring)."""
 
 from .article import Article, ArticleQuerySet, ArticleStatus
-from .citations import Citation, Cited, DatePrecision
+from .citations import Citation, Cited, DatePrecision, OutsideSource
 from .entities import Company, CompanyKind, Event, EventKind, Person
 from .facts import (
     CompanyRelation,
@@ -29,6 +29,7 @@ __all__ = [
     "Event",
     "EventKind",
     "Fact",
+    "OutsideSource",
     "Participation",
     "ParticipationRole",
     "Person",

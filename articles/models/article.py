@@ -10,6 +10,7 @@ from taggit.managers import TaggableManager
 
 from ..image_uploads import validate_image_upload
 from ..slugs import unique_slug
+from .citations import DatePrecision, format_partial_date, machine_partial_date
 from .naturalkeys import SlugNaturalKeyManager, SlugNaturalKeyMixin, choice_constraint
 from .tags import TaggedItem
 
@@ -67,6 +68,32 @@ class Article(SlugNaturalKeyMixin, models.Model):
         null=True,
         blank=True,
         help_text="When the article goes live. A future time schedules it.",
+    )
+    source_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who first published the report, when this article is a copy of it "
+        "(for example “SHINE (Shanghai Daily)”). Blank for our own reporting.",
+    )
+    source_url = models.URLField(
+        max_length=500, blank=True, help_text="Where the original report can be read."
+    )
+    source_published_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the original was first published. Readers see this date, not "
+        "the publication time here, which is when Newsroom published its copy.",
+    )
+    source_date_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        blank=True,
+        help_text="How much of the original's date is known: day, month or year.",
+    )
+    source_date_note = models.TextField(
+        blank=True,
+        help_text="How we know the original's date, when its page does not print it, "
+        "with the outside sources used.",
     )
     # Maintained by the database (a trigger; see migration 0005) on PostgreSQL; on
     # SQLite an FTS5 table does the job and this column stays empty.
@@ -136,6 +163,14 @@ class Article(SlugNaturalKeyMixin, models.Model):
                 condition=models.Q(image="") | ~models.Q(image_alt=""),
                 name="article_image_has_alt",
             ),
+            models.CheckConstraint(
+                condition=models.Q(source_published_on__isnull=True, source_date_precision="")
+                | models.Q(
+                    source_published_on__isnull=False,
+                    source_date_precision__in=DatePrecision.values,
+                ),
+                name="article_source_date_has_precision",
+            ),
         ]
         indexes = [
             # The listing order exactly (newest first, key breaking ties), so a page of
@@ -166,6 +201,33 @@ class Article(SlugNaturalKeyMixin, models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    @property
+    def date_for_readers(self) -> str:
+        """The date readers should see: the report's own, at the precision it is known.
+
+        An article that is a copy of a report first published elsewhere shows when
+        it was first published there; `published_at` (when Newsroom published its
+        copy) is shown only for the newsroom's own reporting.
+        """
+        if self.source_published_on:
+            return format_partial_date(self.source_published_on, self.source_date_precision)
+        if self.published_at:
+            return format_partial_date(
+                timezone.localtime(self.published_at).date(), DatePrecision.DAY
+            )
+        return ""
+
+    @property
+    def machine_date_for_readers(self) -> str:
+        """`date_for_readers` for a `datetime` attribute (“2021-11-05”)."""
+        if self.source_published_on:
+            return machine_partial_date(self.source_published_on, self.source_date_precision)
+        if self.published_at:
+            return machine_partial_date(
+                timezone.localtime(self.published_at).date(), DatePrecision.DAY
+            )
+        return ""
 
     @property
     def autolink_skip_list(self) -> set[str]:

@@ -44,6 +44,11 @@ class NamedEntity(SlugNaturalKeyMixin, models.Model):
         blank=True,
         help_text="Other names and abbreviations used in reports, one a line (for example “CIIE”).",
     )
+    name_given_by_us = models.BooleanField(
+        default=False,
+        help_text="The reports do not print this name: the newsroom gave it (the "
+        "description says what the reports call it instead).",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SlugNaturalKeyManager.from_queryset(NamedEntityQuerySet)()
@@ -131,7 +136,11 @@ class Event(NamedEntity):
     edition = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Which edition of the series (1 for the first)."
     )
-    starts_on = models.DateField(null=True, blank=True)
+    starts_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When it starts. If no report says, cite the outside source in a fact.",
+    )
     ends_on = models.DateField(null=True, blank=True)
     date_precision = models.CharField(
         max_length=5,
@@ -144,7 +153,11 @@ class Event(NamedEntity):
         blank=True,
         help_text="The date in the source's words when it cannot be pinned down (“early October”).",
     )
-    location = models.CharField(max_length=255, blank=True)
+    location = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Where it is held. If no report says, cite the outside source in a fact.",
+    )
     description = models.TextField(blank=True)
     tags = TaggableManager(through=TaggedItem, blank=True)
 
