@@ -20,5 +20,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Not the project's staticfiles/: a `make run` collecting there while the suite runs
+# must not change what whitenoise finds.
+STATIC_ROOT = VAR_DIR / "test-staticfiles"  # noqa: F405
+
 # Hashing cost belongs to production; here it only slows every login down.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -119,7 +119,9 @@ class TestArticlePage:
         assert 'id="p-1"' in html and 'id="p-24"' in html and 'id="p-25"' not in html
         assert "Special Reports" in html
         # The caption describes a photo the report does not include: not shown alone.
-        assert "Photo caption" not in html and "booth at the 4th CIIE" not in html
+        doc = parse(response)
+        assert not doc.cssselect("figure.hero, .caption, article figcaption")
+        assert "Photo caption:" not in text(doc.cssselect("article")[0])
         for url in (
             "/companies/astrazeneca/",
             "/people/leon-wang/",

@@ -32,6 +32,7 @@ from articles.models import (
     Citation,
     CompanyRelation,
     Fact,
+    OutsideSource,
     Participation,
     Quote,
     Role,
@@ -104,6 +105,7 @@ ADD_VARIANTS = {
     "companyrelation": lambda rows: {"kind": "founded"},
     "participation": lambda rows: {"role": "sponsor"},
     "taggeditem": lambda rows: {"tag": str(rows["spare_tag"].pk)},
+    "outsidesource": lambda rows: {"url": "https://expo.example/other/"},  # URLs are unique
 }
 
 
@@ -146,6 +148,9 @@ def make_rows(state: str) -> dict:
         ),
         "participation": Participation.objects.create(company=acme, event=expo, citation=citation),
         "taggeditem": TaggedItem.objects.get(content_type=article_type, object_id=article.pk),
+        "outsidesource": OutsideSource.objects.create(
+            publisher="An expo's site", title="FAQ", url="https://expo.example/faq/"
+        ),
         "slugredirect": SlugRedirect.objects.create(
             content_type=article_type,
             object_id=article.pk,

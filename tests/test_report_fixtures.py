@@ -338,11 +338,12 @@ class TestOutsideSources:
 
     def test_outside_facts_say_whose_they_are_on_the_page(self, report, client):
         doc = parse(client.get("/events/ciie-1/"))
-        facts = text(doc.cssselect("dl.facts")[0])
+        # In the key-facts box or the list below it.
+        facts = " ".join(text(dl) for dl in doc.cssselect(".key-facts dl, dl.facts"))
         assert "5 to 10 November 2018, according to ciie.org" in facts
         assert any(
             href.startswith("https://www.ciie.org/zbh/faqs/#:~:text=")
-            for href in (a.get("href") for a in doc.cssselect("dl.facts a"))
+            for href in (a.get("href") for a in doc.cssselect(".key-facts dl a, dl.facts a"))
         )
 
     def test_outside_sources_are_not_checked_against_the_report(self, report):

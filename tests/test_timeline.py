@@ -60,6 +60,6 @@ def test_undated_entries_are_grouped_once_at_the_end():
     groups = timeline.grouped(sorted(entries, key=timeline._sort_key))
     assert [(g.when, [e.label for e in g.entries]) for g in groups] == [
         ("2017", ["Opened", "Founded"]),
-        (timeline.UNDATED, ["Unveiled a centre", "Plans"]),
+        (timeline.UNDATED, ["Plans", "Unveiled a centre"]),
     ]
     assert groups[-1].iso == ""

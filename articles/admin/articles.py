@@ -49,6 +49,13 @@ class ArticleForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose and order them)
+        # As the admin's own forms do: a typed address without a scheme is https.
+        formfield_callback = staticmethod(
+            lambda field, **kwargs: field.formfield(
+                **({"assume_scheme": "https"} if isinstance(field, models.URLField) else {}),
+                **kwargs,
+            )
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,6 +161,21 @@ class ArticleAdmin(PolicyAdminMixin, TagActionsMixin, CompareVersionAdmin):
             {"fields": ["companies", "people", "events", "tags", "attach_mentions"]},
         ),
         ("Publishing", {"fields": ["status", "published_at", "preview", "seen_version"]}),
+        (
+            "Original source",
+            {
+                "fields": [
+                    "source_name",
+                    "source_url",
+                    "source_published_on",
+                    "source_date_precision",
+                    "source_date_note",
+                ],
+                "classes": ["collapse"],
+                "description": "For a report first published elsewhere: readers see its "
+                "date, not the day it was copied here.",
+            },
+        ),
         ("Links in the body", {"fields": ["autolink", "autolink_skip"], "classes": ["collapse"]}),
     ]
 

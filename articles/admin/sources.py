@@ -1,6 +1,7 @@
 """Citations, facts, relations, quotes and the rest: where every fact comes from."""
 
 from django.contrib import admin
+from django.db import models
 
 from ..models import (
     Citation,
@@ -28,6 +29,7 @@ class CitationAdmin(PolicyAdminMixin, admin.ModelAdmin):
 class OutsideSourceAdmin(PolicyAdminMixin, admin.ModelAdmin):
     list_display = ["publisher", "title", "url", "published_on"]
     search_fields = ["publisher", "title", "url"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class CitedAdmin(PolicyAdminMixin, admin.ModelAdmin):
