@@ -114,7 +114,9 @@ class TestFidelity:
             known = {name.lower() for row in rows for name in [row.name, *row.alias_list]}
             for name in names:
                 assert name in seed_text, f"{name!r} is not in the report"
-                assert any(name.lower() in k for k in known), f"no {model.__name__} for {name!r}"
+                # Exactly a name or alias: a substring ("CIIE" in "first CIIE") would pass
+                # with the alias itself missing.
+                assert name.lower() in known, f"no {model.__name__} for {name!r}"
 
     def test_every_entity_states_cited_facts(self, report):
         for company in Company.objects.all():

@@ -229,6 +229,10 @@ def test_bulk_actions_confirm_first_and_say_what_changed(client, editor, report)
 
     response = run_action(client, "unpublish", drafts[:2])
     assert last_message(response) == "Unpublished 2 articles; they are drafts again."
+    statuses = dict(
+        Article.objects.filter(pk__in=[a.pk for a in drafts]).values_list("slug", "status")
+    )
+    assert statuses == {"d0": "draft", "d1": "draft", "d2": "published"}
 
 
 def test_create_account_command(db, monkeypatch):
