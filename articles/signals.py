@@ -1,4 +1,4 @@
-"""Cache invalidation: any write to published content makes cached pages stale.
+"""What follows any write to content: cached pages go stale, social cards are drawn.
 
 A signal is the one hook every write path shares (admin, bulk actions, fixtures,
 the shell), which is what invalidation needs; see articles/page_cache.py.
@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .page_cache import bump_content_version
+from .social_cards import ensure_card
 
 
 def _content_changed(sender, using=None, **kwargs):
@@ -23,8 +24,20 @@ def _content_changed(sender, using=None, **kwargs):
     transaction.on_commit(bump_content_version, using=using)
 
 
+def _draw_card(sender, instance, raw=False, using=None, **kwargs):
+    # After commit, so a rolled-back save draws nothing; fixtures (raw) are drawn on
+    # the first request that needs the card.
+    if not raw:
+        transaction.on_commit(lambda: ensure_card(instance), using=using)
+
+
 def connect():
     from django.apps import apps
+
+    from .models import Article, Company, Event, Person, Tag
+
+    for model in (Article, Company, Person, Event, Tag):
+        post_save.connect(_draw_card, sender=model, dispatch_uid=f"card-{model.__name__}")
 
     for model in apps.get_app_config("articles").get_models():
         post_save.connect(_content_changed, sender=model, dispatch_uid=f"cache-{model.__name__}")

@@ -16,6 +16,7 @@ from .models import Article, Company, Event, Person, Role, Tag
 from .page_meta import SITE_NAME, PageMeta, absolute_url, feed_links
 from .rendering import render_article_body
 from .renditions import renditions
+from .social_cards import card_url
 
 PAGE_SIZE = 20
 TAG_GROUP_PREVIEW = 10
@@ -41,6 +42,12 @@ def _list_meta(title: str, url_name: str, description: str) -> PageMeta:
     return PageMeta(
         title=title, description=description, breadcrumbs=[HOME, (title, reverse(url_name))]
     )
+
+
+def _card(obj) -> str:
+    """The absolute URL of `obj`'s link-preview card, or "" when it cannot be drawn."""
+    url = card_url(obj)
+    return absolute_url(url) if url else ""
 
 
 def _entity_feeds(obj) -> list:
@@ -186,7 +193,8 @@ class ArticleDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
 
     def get_meta(self):
         article = self.object
-        image_url = absolute_url(self.images[-1].url) if self.images else ""
+        # The photo when there is one, else the article's drawn card.
+        image_url = absolute_url(self.images[-1].url) if self.images else _card(article)
         meta = PageMeta(
             title=article.title,
             description=article.standfirst or article.paragraphs()[0][:200],
@@ -278,6 +286,7 @@ class EntityDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
             title=obj.name,
             description=description[:300],
             og_type=og_type,
+            image_url=_card(obj),
             breadcrumbs=[
                 HOME,
                 (self.list_title, reverse(self.list_url_name)),
@@ -465,6 +474,7 @@ class TagDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
         meta = PageMeta(
             title=tag.name,
             description=tag.description or f"Everything the newsroom has on {tag.name}.",
+            image_url=_card(tag),
             breadcrumbs=[HOME, ("Tags", reverse("tag_list")), (tag.name, tag.get_absolute_url())],
         )
         meta.json_ld.append(
