@@ -1,14 +1,12 @@
 """The public surface against hostile requests: what one reader's request may leave
 in the page cache for everyone else (issue 10, findings 5 to 12)."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from .conftest import REPORT_SLUG
+from .tools import run_with_the_database_down
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,29 +69,12 @@ def test_a_disallowed_host_is_refused_even_when_the_page_is_cached(client, repor
 
 
 def test_robots_txt_answers_200_with_the_database_down_in_a_real_process():
-    code = (
-        "from django.test import Client; import django; django.setup(); "
+    result = run_with_the_database_down(
+        "from django.test import Client; "
         "c = Client(raise_request_exception=False); "
         "r = c.get('/robots.txt'); print(r.status_code, r.content.decode().splitlines()[0]); "
-        "r = c.get('/'); print(r.status_code)"
-    )
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={
-            **clean,
-            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-            "DJANGO_ALLOWED_HOSTS": "testserver",
-            "DJANGO_HTTPS": "false",
-            "DATABASE_URL": "postgres://nobody@127.0.0.1:1/nothing",
-            "REDIS_URL": "",
-            "PAGE_CACHE_SECONDS": "300",
-        },
-        check=False,
+        "r = c.get('/'); print(r.status_code)",
+        PAGE_CACHE_SECONDS="300",
     )
     assert result.stdout.splitlines() == ["200 User-agent: *", "503"], result.stderr[-3000:]
 

@@ -12,6 +12,7 @@ from django.db import DatabaseError, IntegrityError, OperationalError
 from .browser.test_reader import PAGE_TYPES
 from .factories import make_article
 from .observatory import score
+from .tools import run_with_the_database_down
 from .xss_payloads import HOSTILE_PAGES, PAYLOADS, build_hostile_content
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -208,28 +209,11 @@ def test_pages_are_served_when_redis_is_down(client, report, settings):
 
 
 def test_database_down_gives_a_clear_503_in_a_real_process():
-    code = (
-        "from django.test import Client; import django; django.setup(); "
+    result = run_with_the_database_down(
+        "from django.test import Client; "
         "r = Client().get('/'); print(r.status_code, r['Retry-After']); "
-        "print(r.content.decode())"
-    )
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={
-            **clean,
-            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-            "DJANGO_DEBUG": "false",
-            "DJANGO_ALLOWED_HOSTS": "testserver",
-            "DJANGO_HTTPS": "false",
-            "DATABASE_URL": "postgres://nobody@127.0.0.1:1/nothing",
-            "REDIS_URL": "",
-        },
-        check=False,
+        "print(r.content.decode())",
+        DJANGO_DEBUG="false",
     )
     first_line = result.stdout.splitlines()[0] if result.stdout else result.stderr[-2000:]
     assert first_line == "503 30", first_line

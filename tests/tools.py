@@ -6,6 +6,8 @@ with a loud reason; in CI (NEWSROOM_REQUIRE_TOOLS=1, set by .ci/run) it fails th
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -56,3 +58,26 @@ def require_vnu() -> tuple[str, Path]:
     require(java is not None, "java is not installed (apt-get install default-jre-headless)")
     require(VNU_JAR.exists(), f"{VNU_JAR} is missing: run `npm ci`")
     return java, VNU_JAR
+
+
+def run_with_the_database_down(code: str, **env) -> subprocess.CompletedProcess:
+    """Run `code` in a fresh Python on production settings with a database that
+    refuses connections: a real process, as a server would meet the outage."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            "DJANGO_ALLOWED_HOSTS": "testserver",
+            "DJANGO_HTTPS": "false",
+            "DATABASE_URL": "postgres://nobody@127.0.0.1:1/nothing",
+            "REDIS_URL": "",
+            **env,
+        },
+        check=False,
+    )
