@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from .kinds import kind_of
 from .models import (
     Article,
     ArticleStatus,
@@ -165,12 +166,11 @@ def _merge_tag(source: Tag, target: Tag) -> None:
 
 
 def _merge_entity(source, target) -> None:
+    kind = kind_of(source)
     for article in source.articles.all():
-        getattr(
-            article, {Company: "companies", Person: "people", Event: "events"}[type(source)]
-        ).add(target)
+        getattr(article, kind.article_field).add(target)
     target.tags.add(*source.tags.all())
-    field = type(source).__name__.lower()
+    field = kind.name  # the Fact's subject field
     _move(Fact.objects.filter(**{field: source}), **{field: target})
     if isinstance(source, Company):
         _move(CompanyRelation.objects.filter(source=source), source=target)

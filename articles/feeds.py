@@ -9,6 +9,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from . import intersections, selectors
+from .kinds import KINDS, kind_of
 from .page_meta import DEFAULT_DESCRIPTION, SITE_NAME, absolute_url
 from .timestamps import to_the_second
 
@@ -75,10 +76,10 @@ class EntityFeed(ArticleItemsMixin, SiteFeed):
     """Articles about one company, person or event, or carrying one tag."""
 
     def get_object(self, request, kind, slug):
-        model = intersections.KINDS.get(kind)
-        if model is None:
+        registered = KINDS.get(kind)
+        if registered is None:
             raise Http404("No such kind of page.")
-        return get_object_or_404(model.objects.public(), slug=slug)
+        return get_object_or_404(registered.model.objects.public(), slug=slug)
 
     def title(self, obj):
         return f"{obj.name} · {SITE_NAME}"
@@ -90,7 +91,7 @@ class EntityFeed(ArticleItemsMixin, SiteFeed):
         return absolute_url(obj.get_absolute_url())
 
     def items(self, obj):
-        field = intersections.ARTICLE_FIELD[intersections.kind_of(obj)]
+        field = kind_of(obj).article_field
         return (
             selectors.published_articles()
             .filter(**{field: obj})

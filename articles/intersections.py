@@ -7,14 +7,14 @@ AstraZeneca × CIIE and CIIE × AstraZeneca are the same page.
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
-from .models import Article, Company, CompanyRelation, Event, Participation, Person, Role, Tag
-
-KINDS = {"company": Company, "person": Person, "event": Event, "tag": Tag}
-ARTICLE_FIELD = {"company": "companies", "person": "people", "event": "events", "tag": "tags"}
+from . import kinds
+from .kinds import KINDS
+from .models import Article, CompanyRelation, Participation, Role
 
 
 def kind_of(obj) -> str:
-    return type(obj).__name__.lower()
+    """The registry's word for `obj`'s kind, as in URLs: "company"."""
+    return kinds.kind_of(obj).name
 
 
 def canonical_pair(a, b) -> tuple:
@@ -38,8 +38,8 @@ def intersection_url(a, b, *, name="intersection") -> str:
 def articles_about_both(a, b) -> QuerySet[Article]:
     return (
         Article.objects.published()
-        .filter(**{ARTICLE_FIELD[kind_of(a)]: a})
-        .filter(**{ARTICLE_FIELD[kind_of(b)]: b})
+        .filter(**{kinds.kind_of(a).article_field: a})
+        .filter(**{kinds.kind_of(b).article_field: b})
         .for_listing()
     )
 

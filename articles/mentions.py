@@ -6,11 +6,12 @@ Shown on the article's admin form, so the editor can attach them in one step.
 import re
 from dataclasses import dataclass
 
-from .models import Article, Company, Event, Person, Tag
+from .kinds import KINDS
+from .models import Article, Tag
 from .rendering import LINKED_TAG_KINDS
 
 # Which article field each kind is attached through.
-ATTACH_FIELDS = {Company: "companies", Person: "people", Event: "events", Tag: "tags"}
+ATTACH_FIELDS = {kind.model: kind.article_field for kind in KINDS.values()}
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from .autolink import Linkable, link_entities
+from .kinds import ENTITY_KINDS
 
 # Tags that name a thing a reader can look up; topics are not linked in the body.
 LINKED_TAG_KINDS = {"place", "product", "programme"}
@@ -93,9 +94,11 @@ def render_article_body(article) -> str:
 def _linkables(article) -> list[Linkable]:
     skip = article.autolink_skip_list
     candidates = [
-        *article.companies.all(),
-        *article.people.all(),
-        *article.events.all(),
+        *(
+            entity
+            for kind in ENTITY_KINDS.values()
+            for entity in getattr(article, kind.article_field).all()
+        ),
         *(tag for tag in article.tags.all() if tag.kind in LINKED_TAG_KINDS),
     ]
     linkables = []

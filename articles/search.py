@@ -12,7 +12,8 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 
-from .models import Article, Company, Event, Person, Tag
+from .kinds import KINDS
+from .models import Article
 
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 40
@@ -101,12 +102,7 @@ def search(query: str) -> Results:
     terms = parse_terms(query)
     if not terms:
         return Results(terms, {})
-    sources = {
-        "companies": Company.objects.public(),
-        "people": Person.objects.public(),
-        "events": Event.objects.public(),
-        "tags": Tag.objects.public(),
-    }
+    sources = {kind.group: kind.model.objects.public() for kind in KINDS.values()}
     groups = {"articles": ranked_articles(terms)}
     groups |= {
         name: list(_matching(queryset, SEARCH_FIELDS[name], terms)[:RESULTS_PER_TYPE])

@@ -44,8 +44,9 @@ def connect():
         post_delete.connect(
             _content_changed, sender=model, dispatch_uid=f"cache-d-{model.__name__}"
         )
+    from .kinds import ENTITY_KINDS
     from .models import Article
 
-    for field in ("companies", "people", "events"):
+    for field in (kind.article_field for kind in ENTITY_KINDS.values()):
         through = getattr(Article, field).through
         m2m_changed.connect(_content_changed, sender=through, dispatch_uid=f"cache-m2m-{field}")

@@ -6,7 +6,8 @@ from django.db.models import Max
 from django.urls import reverse
 
 from . import selectors
-from .models import Company, Event, Person, Tag
+from .kinds import ENTITY_KINDS, KINDS
+from .models import Tag
 
 
 class Sitemap(DjangoSitemap):
@@ -54,7 +55,7 @@ class SectionSitemap(Sitemap):
     """The home page and the lists, last modified when their newest item was."""
 
     changefreq = "daily"
-    names = ("home", "article_list", "company_list", "person_list", "event_list", "tag_list")
+    names = ("home", "article_list", *(kind.list_url_name for kind in KINDS.values()))
 
     def items(self):
         latest = selectors.published_articles().aggregate(latest=Max("updated_at"))["latest"]
@@ -70,8 +71,6 @@ class SectionSitemap(Sitemap):
 SITEMAPS = {
     "sections": SectionSitemap,
     "articles": ArticleSitemap,
-    "companies": EntitySitemap(Company),
-    "people": EntitySitemap(Person),
-    "events": EntitySitemap(Event),
+    **{kind.group: EntitySitemap(kind.model) for kind in ENTITY_KINDS.values()},
     "tags": TagSitemap,
 }

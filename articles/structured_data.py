@@ -2,6 +2,8 @@
 
 from django.templatetags.static import static
 
+from .kinds import kind_of
+from .models import Tag
 from .page_meta import SITE_NAME, absolute_url
 from .timestamps import machine_time
 
@@ -22,10 +24,9 @@ def publisher(request) -> dict:
 
 def entity_ref(request, entity) -> dict:
     """A pointer to an entity's own page, typed by what it is."""
-    kind = type(entity).__name__
-    schema_type = {"Company": "Organization", "Person": "Person", "Event": "Event"}.get(kind)
-    if schema_type is None:  # a tag
-        schema_type = {"place": "Place", "product": "Product"}.get(entity.kind, "Thing")
+    schema_type = kind_of(entity).schema_type
+    if isinstance(entity, Tag):  # a tag's own kind says more
+        schema_type = {"place": "Place", "product": "Product"}.get(entity.kind, schema_type)
     url = _absolute(request, entity.get_absolute_url())
     return {"@type": schema_type, "@id": url, "name": entity.name, "url": url}
 
@@ -74,7 +75,7 @@ def person(request, person_, roles) -> dict:
     return data
 
 
-def event(request, event_) -> dict:
+def event(request, event_, participants) -> dict:
     data = entity_ref(request, event_)
     data["@context"] = "https://schema.org"
     if event_.description:
@@ -87,7 +88,6 @@ def event(request, event_) -> dict:
         data["location"] = {"@type": "Place", "name": event_.location}
     if event_.series_id:
         data["superEvent"] = entity_ref(request, event_.series)
-    participants = [p.company for p in event_.participations.all()]
     if participants:
         data["attendee"] = [entity_ref(request, company) for company in participants]
     return data

@@ -2,13 +2,14 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
 from . import feeds, views
+from .kinds import URL_REGEX
 from .sitemaps import SITEMAPS
 
 
 class KindConverter:
     """The kinds of thing an intersection or entity feed can be about."""
 
-    regex = "company|person|event|tag"
+    regex = URL_REGEX
 
     def to_python(self, value):
         return value

@@ -1,6 +1,6 @@
 """Public pages. Querysets come from articles.selectors; metadata from page_meta."""
 
-from collections import Counter
+import functools
 
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
@@ -11,7 +11,16 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import editorial, intersections, keyset, search, selectors, structured_data, timeline
+from . import (
+    editorial,
+    intersections,
+    keyset,
+    kinds,
+    search,
+    selectors,
+    structured_data,
+    topic_pages,
+)
 from .models import Article, Company, Event, Person, Role, Tag
 from .page_meta import SITE_NAME, PageMeta, absolute_url, feed_links
 from .rendering import render_article_body
@@ -19,7 +28,6 @@ from .renditions import renditions
 from .social_cards import card_url
 
 PAGE_SIZE = 20
-TAG_GROUP_PREVIEW = 10
 HOME = (SITE_NAME, "/")
 
 
@@ -56,58 +64,6 @@ def _entity_feeds(obj) -> list:
     return feed_links(
         obj.name, reverse("entity_feed", kwargs=kwargs), reverse("entity_feed_atom", kwargs=kwargs)
     )
-
-
-# A topic page shows the few facts that define its subject in a box: the first ones
-# in the order editors give them (Fact.position), the rest below.
-KEY_FACTS = 4
-# Of all the pairs a subject makes, the intersections worth a link.
-TOGETHER_LIMIT = 6
-
-
-def _together(obj, others, *, limit: int = TOGETHER_LIMIT) -> list[tuple[object, str]]:
-    """Links to the intersection pages of `obj` with the others it is most connected to.
-
-    `others` names each related entity or tag once per link the page shows (a fact,
-    a relation, a participation, a tag): the more often, the closer. Entities come
-    before tags when they tie, then the order the page gives them.
-    """
-    counts, first_seen = Counter(), {}
-    # An edition also counts for its series (when the page loaded it): four editions
-    # make the expo a close tie.
-    others = [
-        *others,
-        *(
-            o.series
-            for o in others
-            if isinstance(o, Event) and o.series_id and Event.series.is_cached(o)
-        ),
-    ]
-    for other in others:
-        if other == obj:
-            continue
-        key = (intersections.kind_of(other), other.pk)
-        counts[key] += 1
-        first_seen.setdefault(key, (len(first_seen), other))
-    ranked = sorted(
-        first_seen.items(),
-        key=lambda item: (-counts[item[0]], isinstance(item[1][1], Tag), item[1][0]),
-    )
-    return [(other, intersections.intersection_url(obj, other)) for _, (_, other) in ranked[:limit]]
-
-
-def _topic_context(entity, *, kind_label: str, summary: str, facts: list, extra=()) -> dict:
-    """What every topic page's head and key-facts box show."""
-    aliases = getattr(entity, "alias_list", [])
-    extra = [*extra, *([("Also known as", ", ".join(aliases))] if aliases else [])]
-    return {
-        "entity": entity,
-        "kind_label": kind_label,
-        "summary": summary,
-        "key_facts": facts[:KEY_FACTS],
-        "more_facts": facts[KEY_FACTS:],
-        "extra_key_facts": [(label, value) for label, value in extra if value],
-    }
 
 
 class OldSlugRedirectMixin:
@@ -270,18 +226,22 @@ class EventListView(EntityListView):
         )
 
 
-class EntityDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
-    list_title = ""
-    list_url_name = ""
+class TopicDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
+    """A company, person, event or tag page: look the subject up, build its page
+    object (topic_pages), render it."""
+
+    build_page = None  # a topic_pages builder
 
     def get_queryset(self):
         return selectors.visible_to(self.request.user, super().get_queryset())
 
-    def get_object(self, queryset=None):
-        return selectors.hide_unpublished(super().get_object(queryset))
+    def get_context_data(self, **kwargs):
+        self.page = type(self).build_page(self.object)
+        return super().get_context_data(**self.page.context(), **kwargs)
 
-    def entity_meta(self, description: str, json_ld: dict, og_type: str = "website"):
+    def topic_meta(self, description: str, json_ld: dict, og_type: str = "website"):
         obj = self.object
+        kind = kinds.kind_of(obj)
         meta = PageMeta(
             title=obj.name,
             description=description[:300],
@@ -289,7 +249,7 @@ class EntityDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
             image_url=_card(obj),
             breadcrumbs=[
                 HOME,
-                (self.list_title, reverse(self.list_url_name)),
+                (kind.label, reverse(kind.list_url_name)),
                 (obj.name, obj.get_absolute_url()),
             ],
         )
@@ -298,127 +258,41 @@ class EntityDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
         return meta
 
 
-class CompanyDetailView(EntityDetailView):
+class CompanyDetailView(TopicDetailView):
     queryset = selectors.company_detail_queryset()
-    list_title, list_url_name = "Companies", "company_list"
-
-    def get_context_data(self, **kwargs):
-        company = self.object
-        facts = [(fact, f"{company.name}: {fact.label}") for fact in company.facts.all()]
-        # A relation reads the same from both ends: "iCampus is part of AstraZeneca".
-        facts += [(rel, str(rel)) for rel in company.relations_out.all()]
-        facts += [(rel, str(rel)) for rel in company.relations_in.all()]
-        events = [p.event for p in company.participations.all()]
-        articles = selectors.articles_about(company)
-        others = [
-            *(r.target for r in company.relations_out.all()),
-            *(r.source for r in company.relations_in.all()),
-            *events,
-            *(role.person for role in company.roles.all()),
-            *company.tags.all(),
-        ]
-        relations = [*company.relations_out.all(), *company.relations_in.all()]
-        return super().get_context_data(
-            **_topic_context(
-                company,
-                kind_label=company.get_kind_display(),
-                summary=company.description,
-                facts=list(company.facts.all()),
-            ),
-            relations=relations,
-            timeline=timeline.grouped(
-                timeline.build(events=events, articles=articles, facts=facts)
-            ),
-            together=_together(company, others),
-            articles=articles,
-            **kwargs,
-        )
+    build_page = topic_pages.company_page
 
     def get_meta(self):
         company = self.object
         description = company.description or f"{company.name}: what the newsroom's reports say."
-        return self.entity_meta(description, structured_data.organization(self.request, company))
+        return self.topic_meta(description, structured_data.organization(self.request, company))
 
 
-class PersonDetailView(EntityDetailView):
+class PersonDetailView(TopicDetailView):
     queryset = selectors.person_detail_queryset()
-    list_title, list_url_name = "People", "person_list"
-
-    def get_context_data(self, **kwargs):
-        person = self.object
-        facts = [(fact, f"{person.name}: {fact.label}") for fact in person.facts.all()]
-        others = [*(role.company for role in person.roles.all()), *person.tags.all()]
-        articles = selectors.articles_about(person)
-        roles = list(person.roles.all())
-        summary = person.bio or "; ".join(f"{role.title}, {role.company}" for role in roles)
-        return super().get_context_data(
-            **_topic_context(
-                person, kind_label="Person", summary=summary, facts=list(person.facts.all())
-            ),
-            timeline=timeline.grouped(timeline.build(articles=articles, facts=facts)),
-            together=_together(person, others),
-            articles=articles,
-            **kwargs,
-        )
+    build_page = topic_pages.person_page
 
     def get_meta(self):
         person = self.object
-        roles = list(person.roles.all())
         description = person.bio or f"{person.name}: roles, quotes and reports."
-        return self.entity_meta(
-            description, structured_data.person(self.request, person, roles), og_type="profile"
+        return self.topic_meta(
+            description,
+            structured_data.person(self.request, person, self.page.roles),
+            og_type="profile",
         )
 
 
-class EventDetailView(EntityDetailView):
+class EventDetailView(TopicDetailView):
     queryset = selectors.event_detail_queryset()
-    list_title, list_url_name = "Events", "event_list"
-
-    def get_context_data(self, **kwargs):
-        event = self.object
-        facts = [(fact, f"{event.name}: {fact.label}") for fact in event.facts.all()]
-        facts += [(rel, str(rel)) for rel in event.company_relations.all()]
-        companies = [p.company for p in event.participations.all()]
-        others = [
-            *companies,
-            *(r.source for r in event.company_relations.all()),
-            *(r.target for r in event.company_relations.all()),
-            *event.tags.all(),
-        ]
-        articles = selectors.articles_about(event)
-        siblings = list(event.series.editions.all()) if event.series else []
-        place = siblings.index(event) if event in siblings else None
-        where = event.location
-        return super().get_context_data(
-            **_topic_context(
-                event,
-                kind_label=(
-                    f"{event.get_kind_display()} · edition {event.edition}"
-                    if event.series
-                    else event.get_kind_display()
-                ),
-                summary=event.description,
-                facts=list(event.facts.all()),
-                extra=[("When", event.when), ("Where", where)],
-            ),
-            # Editions in order; an edition's neighbours in its series.
-            editions=sorted(event.editions.all(), key=lambda e: (e.edition or 0, e.name)),
-            previous_edition=siblings[place - 1] if place else None,
-            next_edition=siblings[place + 1]
-            if place is not None and place + 1 < len(siblings)
-            else None,
-            timeline=timeline.grouped(
-                timeline.build(events=event.editions.all(), articles=articles, facts=facts)
-            ),
-            together=_together(event, others),
-            articles=articles,
-            **kwargs,
-        )
+    build_page = topic_pages.event_page
 
     def get_meta(self):
         event = self.object
         description = event.description or f"{event.name}: who took part and what happened."
-        return self.entity_meta(description, structured_data.event(self.request, event))
+        participants = [p.company for p in self.page.participations]
+        return self.topic_meta(
+            description, structured_data.event(self.request, event, participants)
+        )
 
 
 class TagListView(PageMetaMixin, ListView):
@@ -436,52 +310,20 @@ class TagListView(PageMetaMixin, ListView):
         )
 
 
-class TagDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
+def _tag_group_url(tag, group: str) -> str:
+    return reverse("tag_group", kwargs={"slug": tag.slug, "group": group})
+
+
+class TagDetailView(TopicDetailView):
     queryset = selectors.tag_detail_queryset()
-
-    def get_queryset(self):
-        return selectors.visible_to(self.request.user, super().get_queryset())
-
-    def get_object(self, queryset=None):
-        return selectors.hide_unpublished(super().get_object(queryset))
-
-    def get_context_data(self, **kwargs):
-        tag = self.object
-        groups = []
-        for group in selectors.TAG_GROUPS:
-            items = list(selectors.tagged_queryset(tag=tag, group=group)[: TAG_GROUP_PREVIEW + 1])
-            more = len(items) > TAG_GROUP_PREVIEW
-            url = reverse("tag_group", kwargs={"slug": tag.slug, "group": group})
-            groups.append((group, items[:TAG_GROUP_PREVIEW], more, url))
-        entities = [item for name, items, _, _ in groups if name != "articles" for item in items]
-        _, articles, more_articles, all_articles_url = groups[0]  # TAG_GROUPS starts with them
-        return super().get_context_data(
-            **_topic_context(
-                tag,
-                kind_label=tag.get_kind_display(),
-                summary=tag.description,
-                facts=list(tag.facts.all()),
-            ),
-            articles=articles,
-            all_articles_url=all_articles_url if more_articles else "",
-            groups=groups[1:],
-            together=_together(tag, entities),
-            **kwargs,
-        )
+    build_page = functools.partial(topic_pages.tag_page, group_url=_tag_group_url)
 
     def get_meta(self):
         tag = self.object
-        meta = PageMeta(
-            title=tag.name,
-            description=tag.description or f"Everything the newsroom has on {tag.name}.",
-            image_url=_card(tag),
-            breadcrumbs=[HOME, ("Tags", reverse("tag_list")), (tag.name, tag.get_absolute_url())],
+        return self.topic_meta(
+            tag.description or f"Everything the newsroom has on {tag.name}.",
+            structured_data.entity_ref(self.request, tag) | {"@context": "https://schema.org"},
         )
-        meta.json_ld.append(
-            structured_data.entity_ref(self.request, tag) | {"@context": "https://schema.org"}
-        )
-        meta.feeds = _entity_feeds(tag)
-        return meta
 
 
 class TagGroupView(PageMetaMixin, ListView):
