@@ -74,3 +74,32 @@ def test_the_header_is_compact_and_search_is_labelled(page: Page, live_report, v
         expect(
             page.get_by_label("Search articles, companies, people, events and tags")
         ).to_be_visible()
+
+
+@pytest.mark.parametrize("name, path", TOPIC_PAGES.items(), ids=list(TOPIC_PAGES))
+@pytest.mark.parametrize("viewport", [DESK, PHONE], ids=["1280", "375"])
+def test_the_timeline_names_each_date_once_in_order(page: Page, live_report, name, path, viewport):
+    """No repeated "date not stated" rows: each date heads one group, undated last."""
+    page.set_viewport_size(viewport)
+    page.goto(live_report.url + path)
+    groups = page.locator("ol.timeline > li > .when")
+    whens = [text.strip() for text in groups.all_inner_texts()]
+    if name != "tag":  # a tag's page has no timeline
+        assert whens, f"{name} shows no timeline"
+    assert len(whens) == len(set(whens)), f"{name}: {whens}"
+    isos = groups.evaluate_all(
+        "spans => spans.map(s => s.querySelector('time')?.getAttribute('datetime') || '')"
+    )
+    dated = [iso for iso in isos if iso]
+    assert dated == sorted(dated), f"{name}: {isos}"
+    assert "" not in isos[: len(dated)], f"{name}: undated rows come last, once: {whens}"
+
+
+def test_on_a_phone_the_company_page_opens_with_its_story(page: Page, live_report):
+    page.set_viewport_size(PHONE)
+    page.goto(live_report.url + "/companies/astrazeneca/")
+    expect(page.locator("h1")).to_have_text("AstraZeneca")
+    first = page.locator("#coverage-heading ~ .article-list a.headline").first
+    box = first.bounding_box()
+    # The headline, summary and the first article fit within the first two screens.
+    assert box and box["y"] <= 2 * PHONE["height"], box
