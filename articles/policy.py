@@ -40,6 +40,17 @@ def can_change(user, obj, *, to_status=None) -> bool:
     return _all_open(_articles_of(stored), _articles_of(obj))
 
 
+def can_transition(user, article, *, to_status, editors_only: bool) -> bool:
+    """May `user` move `article` along the workflow to `to_status`?
+
+    Sending back, publishing, scheduling and unpublishing are the editors'
+    (`editors_only`); submitting is anyone's who may change the article as it is.
+    """
+    if editors_only and not can_publish(user):
+        return False
+    return can_change(user, article, to_status=to_status)
+
+
 def can_add(user, obj, *, to_status=None) -> bool:
     """May `user` create `obj` (an unsaved instance, with what it will hang off)."""
     if not _has_model_permission(user, "add", type(obj)):

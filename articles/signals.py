@@ -34,12 +34,14 @@ def _draw_card(sender, instance, raw=False, using=None, **kwargs):
 def connect():
     from django.apps import apps
 
-    from .models import Article, Company, Event, Person, Tag
+    from .models import Article, Autosave, Company, Event, Person, Tag
 
     for model in (Article, Company, Person, Event, Tag):
         post_save.connect(_draw_card, sender=model, dispatch_uid=f"card-{model.__name__}")
 
     for model in apps.get_app_config("articles").get_models():
+        if model is Autosave:  # an editor's autosaved copy is on no page
+            continue
         post_save.connect(_content_changed, sender=model, dispatch_uid=f"cache-{model.__name__}")
         post_delete.connect(
             _content_changed, sender=model, dispatch_uid=f"cache-d-{model.__name__}"

@@ -29,6 +29,13 @@ class NewsroomAdminSite(admin.AdminSite):
     site_title = "Newsroom admin"
     index_title = "Newsroom"
 
+    def index(self, request, extra_context=None):
+        """The desk first (articles/desk.py), then the app list below it."""
+        from articles import desk
+
+        context = {"desk": desk.lists_for(request.user), **(extra_context or {})}
+        return super().index(request, context)
+
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)
         if app_label:

@@ -288,12 +288,30 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or VAR_DIR / "media")
+# An image chosen in a refused article form, kept for the next submit; never served.
+PENDING_UPLOADS_ROOT = Path(os.environ.get("PENDING_UPLOADS_ROOT") or VAR_DIR / "pending-uploads")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed names and brotli/gzip copies, made once by collectstatic.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# --- Email: workflow notifications (articles/notifications.py) ---------------
+# Printed to the console unless EMAIL_HOST names an SMTP server.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    try:
+        EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    except ValueError:
+        raise ImproperlyConfigured("EMAIL_PORT must be a port number, e.g. 587.") from None
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 
 # Taggit: tags are matched case-insensitively, so "China" and "china" are one tag.
 TAGGIT_CASE_INSENSITIVE = True

@@ -52,6 +52,7 @@ def signed_in_marker_on_force_login():
 def media_root(settings, tmp_path):
     """Uploads go to a temporary directory, never into var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PENDING_UPLOADS_ROOT = tmp_path / "pending-uploads"
 
 
 @pytest.fixture(autouse=True)

@@ -7,14 +7,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.models import Article, Company, Tag
+from articles.models import Article, Autosave, Company, Tag
 
+from .admin_helpers import make_user
 from .factories import make_article
 from .html import parse, text
 
 pytestmark = pytest.mark.django_db
 
-CONTENT_MODELS = list(apps.get_app_config("articles").get_models())
+# Autosaved copies are each editor's own, reached through the article form only.
+CONTENT_MODELS = [m for m in apps.get_app_config("articles").get_models() if m is not Autosave]
 
 
 def test_every_model_is_in_the_admin():
@@ -50,20 +52,43 @@ def test_admin_needs_a_login(client):
 
 
 def test_article_changelist_shows_what_editors_scan_for(admin_client, report):
+    report_author = make_user("desk-writer")
+    report_author.first_name, report_author.last_name = "Staff", "Writer"
+    report_author.save()
+    report.created_by = report_author
+    report.save()
     doc = parse(admin_client.get("/admin/articles/article/"))
     # The table's own headers and cells: the nav sidebar and filters name the same words.
     headers = [text(th) for th in doc.cssselect("#result_list thead th")]
-    for column in ("Title", "Status", "Section", "Companies", "People", "Events"):
+    for column in ("Title", "State", "Author", "Section", "Tags", "Companies · people · events"):
         assert column in headers, headers
     [row] = doc.cssselect("#result_list tbody tr")
     cell = {c.get("class").split()[0]: text(c) for c in row.cssselect("td, th")}
     assert cell["field-section"] == "Special Reports"
-    assert cell["field-companies_count"] == str(report.companies.count())
-    assert cell["field-people_count"] == str(report.people.count())
-    assert cell["field-events_count"] == str(report.events.count())
+    assert cell["field-state_chip"] == "Published"
+    assert cell["field-author"] == report_author.get_full_name()
+    # A count, not the list of 22 names.
+    assert cell["field-tag_count"] == str(report.tags.count())
+    assert cell["field-entities"] == " · ".join(
+        str(getattr(report, field).count()) for field in ("companies", "people", "events")
+    )
     filters = [text(h) for h in doc.cssselect("#changelist-filter summary, #changelist-filter h3")]
-    for filter_title in ("By status", "By section", "By tag kind", "By published at"):
+    for filter_title in ("By whose", "By state", "By section", "By tag kind", "By published at"):
         assert filter_title in filters, filters
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [("state=live", 1), ("state=draft", 1), ("state=review", 0), ("whose=mine", 1)],
+)
+def test_the_changelist_filters_by_state_and_by_whose(
+    admin_client, admin_user, report, query, expected
+):
+    draft = make_article("a-draft", status="draft", published_at=None)
+    draft.created_by = admin_user
+    draft.save()
+    doc = parse(admin_client.get(f"/admin/articles/article/?{query}"))
+    assert len(doc.cssselect("#result_list tbody tr")) == expected, query
 
 
 def count(client, path) -> int:

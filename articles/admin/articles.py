@@ -1,18 +1,27 @@
 """The article admin: the editorial workflow, checked on the server."""
 
+import json
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
-from django.db.models import Count
-from django.urls import reverse
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import slugify
 from reversion_compare.admin import CompareVersionAdmin
 
-from .. import editorial, mentions, policy
-from ..models import Article, ArticleStatus, Quote, Tag
+from .. import editorial, mentions, notifications, policy, workflow
+from ..models import Article, ArticleStatus, Autosave, Quote, Tag, TaggedItem
 from ..policy import can_publish
 from ..renditions import renditions
+from . import conflicts, editor_views
 from .bulk import (
     PolicyAdminMixin,
     PolicyInlineMixin,
@@ -22,7 +31,7 @@ from .bulk import (
     confirm_then,
     count_of,
 )
-from .filters import TagKindFilter
+from .filters import DeskFilter, StateFilter, TagKindFilter
 
 
 class ArticleForm(forms.ModelForm):
@@ -36,6 +45,15 @@ class ArticleForm(forms.ModelForm):
         widget=ValidAutocompleteSelectMultiple(Article._meta.get_field("tags"), admin.site),
         help_text="Search existing tags. Editors create new ones under Tags.",
     )
+    workflow_note = forms.CharField(
+        label="Note for the writer",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="With “Send back”: what should change. The writer sees it on the form "
+        "and on the desk, and by email.",
+    )
+    # A file chosen in a submit that was refused, kept aside (admin/conflicts.py).
+    pending_image = forms.CharField(widget=forms.HiddenInput, required=False)
     attach_mentions = forms.MultipleChoiceField(
         label="Mentioned but not attached",
         required=False,
@@ -45,6 +63,9 @@ class ArticleForm(forms.ModelForm):
     )
 
     user = None  # set by ArticleAdmin.get_form
+    request = None
+    conflicts: list = []  # set on a stale save: their version against mine
+    theirs_version = None
 
     class Meta:
         model = Article
@@ -59,6 +80,7 @@ class ArticleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._take_back_pending_image()
         if self.instance.pk:
             # From the database, not the instance: a form restoring an old revision
             # carries that revision's counter.
@@ -81,9 +103,25 @@ class ArticleForm(forms.ModelForm):
                 if choice[0] != ArticleStatus.PUBLISHED
             ]
 
+    @property
+    def workflow_step(self):
+        """The workflow button pressed, if one was (see articles/workflow.py)."""
+        return workflow.STEPS.get(self.data.get("_workflow", "")) if self.is_bound else None
+
     def clean(self):
         data = super().clean()
         self._check_not_stale()
+        step = self.workflow_step
+        if step is not None:
+            at = data.get("published_at") if step.needs_time else None
+            try:
+                workflow.check(
+                    step, self.user, self.instance, note=data.get("workflow_note", ""), at=at
+                )
+            except workflow.WorkflowError as refusal:
+                raise forms.ValidationError(str(refusal), code="workflow") from None
+            if "status" in self.fields:
+                data["status"] = step.to_status
         status = data.get("status", self.instance.status)
         if not can_publish(self.user):
             # The policy re-reads the stored article: a published one stays the editors'.
@@ -103,24 +141,44 @@ class ArticleForm(forms.ModelForm):
         if not self.instance.pk:
             return
         # Locked until the admin's transaction ends, so two saves cannot both pass.
-        stored = (
-            Article.objects.select_for_update()
-            .filter(pk=self.instance.pk)
-            .values_list("lock_version", flat=True)
-            .first()
-        )
+        stored = Article.objects.select_for_update().filter(pk=self.instance.pk).first()
         seen = self.cleaned_data.get("seen_version")
-        if seen is not None and stored is not None and seen != stored:
-            history = reverse("admin:articles_article_history", args=[self.instance.pk])
-            raise forms.ValidationError(
-                format_html(
-                    "Someone else saved this article after you opened it, so your changes "
-                    'were not saved. <a href="{}">See the other change</a> in the history, '
-                    "then reload this page and apply your edits again (copy them first).",
-                    history,
-                ),
-                code="stale",
-            )
+        if seen is None or stored is None:
+            return
+        if seen == stored.lock_version:
+            conflicts.take_theirs(self, stored, self.cleaned_data)
+            return
+        self.conflicts = conflicts.conflicts(self, stored, seen_version=seen)
+        self.theirs_version = stored.lock_version
+        history = reverse("admin:articles_article_history", args=[self.instance.pk])
+        raise forms.ValidationError(
+            format_html(
+                "Someone else saved this article after you opened it, so your changes "
+                "were not saved yet. Below, their version is set against yours, field "
+                "by field: choose what to keep, then save again. "
+                '<a href="{}">The history</a> has every version.',
+                history,
+            ),
+            code="stale",
+        )
+
+    def _take_back_pending_image(self):
+        token = self.data.get(self.add_prefix("pending_image")) if self.is_bound else None
+        if not token or self.files.get(self.add_prefix("image")) or self.request is None:
+            return
+        kept = conflicts.take_back(self.request, token)
+        if kept is not None:
+            self.files = self.files.copy()
+            with kept:
+                self.files[self.add_prefix("image")] = SimpleUploadedFile(
+                    conflicts.name_of(self.request, token), kept.read()
+                )
+
+
+def _links(model, column: str, **filters):
+    rows = model.objects.filter(**{column: OuterRef("pk")}, **filters).order_by()
+    count = rows.values(column).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(count), 0)
 
 
 class QuoteInline(PolicyInlineMixin, admin.StackedInline):
@@ -134,17 +192,19 @@ class ArticleAdmin(PolicyAdminMixin, TagActionsMixin, CompareVersionAdmin):
     form = ArticleForm
     list_display = [
         "title",
-        "status",
+        "state_chip",
+        "author",
         "published_at",
         "section",
-        "tag_names",
-        "companies_count",
-        "people_count",
-        "events_count",
+        "tag_count",
+        "entities",
         "updated_at",
     ]
-    list_filter = ["status", "section", TagKindFilter, "published_at"]
+    list_display_links = ["title"]
+    list_filter = [DeskFilter, StateFilter, "section", TagKindFilter, "published_at"]
+    list_select_related = ["created_by"]
     search_fields = ["title", "standfirst", "body"]
+    search_help_text = "Searches headlines, standfirsts and bodies."
     date_hierarchy = "published_at"
     ordering = ["-updated_at"]
     prepopulated_fields = {"slug": ["title"]}
@@ -160,7 +220,19 @@ class ArticleAdmin(PolicyAdminMixin, TagActionsMixin, CompareVersionAdmin):
             "What it is about",
             {"fields": ["companies", "people", "events", "tags", "attach_mentions"]},
         ),
-        ("Publishing", {"fields": ["status", "published_at", "preview", "seen_version"]}),
+        (
+            "Publishing",
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "workflow_note",
+                    "preview",
+                    "seen_version",
+                    "pending_image",
+                ]
+            },
+        ),
         (
             "Original source",
             {
@@ -180,32 +252,40 @@ class ArticleAdmin(PolicyAdminMixin, TagActionsMixin, CompareVersionAdmin):
     ]
 
     def get_queryset(self, request):
+        # Counted by subqueries: joining four link tables to count them multiplies
+        # the rows of every article by the product of its links.
         return (
             super()
             .get_queryset(request)
             .annotate(
-                companies_count=Count("companies", distinct=True),
-                people_count=Count("people", distinct=True),
-                events_count=Count("events", distinct=True),
+                companies_count=_links(Article.companies.through, "article_id"),
+                people_count=_links(Article.people.through, "article_id"),
+                events_count=_links(Article.events.through, "article_id"),
+                tags_count=_links(
+                    TaggedItem,
+                    "object_id",
+                    content_type=ContentType.objects.get_for_model(Article),
+                ),
             )
-            .prefetch_related("tags")
         )
 
-    @admin.display(description="Tags")
-    def tag_names(self, article):
-        return ", ".join(tag.name for tag in article.tags.all())
+    @admin.display(description="State", ordering="status")
+    def state_chip(self, article):
+        state = workflow.state_label(article)
+        return format_html('<span class="chip chip-{}">{}</span>', slugify(state), state)
 
-    @admin.display(description="Companies", ordering="companies_count")
-    def companies_count(self, article):
-        return article.companies_count
+    @admin.display(description="Author", ordering="created_by__username")
+    def author(self, article):
+        user = article.created_by
+        return (user.get_full_name() or user.get_username()) if user else "—"
 
-    @admin.display(description="People", ordering="people_count")
-    def people_count(self, article):
-        return article.people_count
+    @admin.display(description="Tags", ordering="tags_count")
+    def tag_count(self, article):
+        return article.tags_count
 
-    @admin.display(description="Events", ordering="events_count")
-    def events_count(self, article):
-        return article.events_count
+    @admin.display(description="Companies · people · events")
+    def entities(self, article):
+        return f"{article.companies_count} · {article.people_count} · {article.events_count}"
 
     @admin.display(description="Preview")
     def preview(self, article):
@@ -231,19 +311,137 @@ class ArticleAdmin(PolicyAdminMixin, TagActionsMixin, CompareVersionAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user})
+        return type(form.__name__, (form,), {"user": request.user, "request": request})
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if can_publish(request.user):
+            return fieldsets
+        # The note goes with "Send back", an editor's step.
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f != "workflow_note"]})
+            for name, opts in fieldsets
+        ]
 
     def save_model(self, request, obj, form, change):
         old_slug = Article.objects.filter(pk=obj.pk).values_list("slug", flat=True).first()
+        step = form.workflow_step
+        if step is not None:
+            note = form.cleaned_data.get("workflow_note", "")
+            workflow.apply(step, obj, note=note, at=obj.published_at)
+        if not change:
+            obj.created_by = request.user
         super().save_model(request, obj, form, change)
         editorial.record_slug_change(obj, old_slug)
         renditions(obj.image)  # made now, so the first reader does not wait for them
+        Autosave.objects.filter(user=request.user, article=obj).delete()
+        conflicts.forget(request, form.cleaned_data.get("pending_image"))
+        if step is not None:
+            notifications.step_taken(
+                step, obj, actor=request.user, note=form.cleaned_data.get("workflow_note", "")
+            )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         attached = mentions.attach(form.instance, form.cleaned_data.get("attach_mentions", []))
         if attached:
             self.message_user(request, f"Attached {attached} mentioned item(s) to the article.")
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        step = form.workflow_step
+        if step is None:
+            return message
+        # The history names the step ("Sent back: …"), then what else changed.
+        changed = LogEntry(change_message=json.dumps(message)).get_change_message()
+        line = workflow.history_line(
+            step,
+            note=form.cleaned_data.get("workflow_note", ""),
+            at=form.instance.published_at,
+        )
+        return f"{line}. {changed}" if changed and changed != "No fields changed." else line
+
+    def response_change(self, request, obj):
+        return self._after_step(request, obj) or super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._after_step(request, obj) or super().response_add(
+            request, obj, post_url_continue
+        )
+
+    def _after_step(self, request, obj):
+        step = workflow.STEPS.get(request.POST.get("_workflow", ""))
+        if step is None:
+            return None
+        self.message_user(request, f"{step.done}: “{obj}”.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:index"))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        if form.is_bound and form.errors:
+            self._keep_chosen_image(request, form)
+            if form.theirs_version is not None:
+                # The next submit is judged against the version now shown.
+                form.data = form.data.copy()
+                form.data["seen_version"] = form.theirs_version
+        article = obj or Article()
+        autosave = None
+        if obj is not None and not form.is_bound:
+            autosave = Autosave.objects.filter(user=request.user, article=obj).first()
+            if autosave is not None and not autosave.differs_from(obj):
+                autosave = None
+        context.update(
+            workflow_steps=workflow.available(request.user, article)
+            if self.has_change_permission(request, obj) or add
+            else [],
+            state_label=workflow.state_label(article) if obj else "New",
+            review_note=obj.review_note if obj and obj.status == ArticleStatus.DRAFT else "",
+            conflicts=form.conflicts,
+            autosave=autosave,
+            autosave_is_older=autosave is not None and autosave.base_version < obj.lock_version,
+            pending_image_name=conflicts.name_of(request, form.data.get("pending_image"))
+            if form.is_bound
+            else "",
+            editor_urls={
+                "preview": reverse("admin:articles_article_preview"),
+                "autosave": reverse("admin:articles_article_autosave", args=[obj.pk])
+                if obj is not None and self.has_change_permission(request, obj)
+                else "",
+            },
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _keep_chosen_image(self, request, form):
+        upload = form.files.get(form.add_prefix("image"))
+        if upload is None or "image" in form.errors:
+            return
+        upload.seek(0)
+        form.data = form.data.copy()
+        form.data["pending_image"] = conflicts.put_aside(request, upload)
+
+    def get_urls(self):
+        return [
+            path(
+                "preview/",
+                self.admin_site.admin_view(editor_views.preview),
+                name="articles_article_preview",
+            ),
+            path(
+                "<int:pk>/autosave/",
+                self.admin_site.admin_view(editor_views.autosave),
+                name="articles_article_autosave",
+            ),
+            path(
+                "<int:pk>/step/<str:step>/",
+                self.admin_site.admin_view(editor_views.take_step),
+                name="articles_article_step",
+            ),
+            *super().get_urls(),
+        ]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+        js = ["js/article_editor.js"]
 
     # --- bulk actions ------------------------------------------------------
 

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db.models import Q
+from django.utils import timezone
 
-from ..models import TagKind
+from ..models import ArticleStatus, TagKind
 
 
 class TagKindFilter(admin.SimpleListFilter):
@@ -16,3 +18,46 @@ class TagKindFilter(admin.SimpleListFilter):
         if self.value() in TagKind.values:
             return queryset.filter(tags__kind=self.value()).distinct()
         return queryset
+
+
+class DeskFilter(admin.SimpleListFilter):
+    """Mine or everyone else's: the articles the signed-in editor started."""
+
+    title = "whose"
+    parameter_name = "whose"
+
+    def lookups(self, request, model_admin):
+        return [("mine", "Mine"), ("theirs", "Everyone else's")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            return queryset.filter(created_by=request.user)
+        if self.value() == "theirs":
+            return queryset.exclude(created_by=request.user)
+        return queryset
+
+
+class StateFilter(admin.SimpleListFilter):
+    """The four states the desk speaks of; scheduled is published with a future time."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", "Draft"),
+            ("review", "In review"),
+            ("scheduled", "Scheduled"),
+            ("live", "Published"),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        published = Q(status=ArticleStatus.PUBLISHED)
+        choice = {
+            "draft": Q(status=ArticleStatus.DRAFT),
+            "review": Q(status=ArticleStatus.REVIEW),
+            "scheduled": published & Q(published_at__gt=now),
+            "live": published & Q(published_at__lte=now),
+        }.get(self.value())
+        return queryset if choice is None else queryset.filter(choice)

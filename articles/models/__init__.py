@@ -1,6 +1,7 @@
 """The newsroom's domain model, split by concept (see each module's docstring)."""
 
 from .article import Article, ArticleQuerySet, ArticleStatus
+from .autosave import Autosave
 from .citations import Citation, Cited, DatePrecision, OutsideSource
 from .entities import Company, CompanyKind, Event, EventKind, Person
 from .facts import (
@@ -19,6 +20,7 @@ __all__ = [
     "Article",
     "ArticleQuerySet",
     "ArticleStatus",
+    "Autosave",
     "Citation",
     "Cited",
     "Company",

@@ -2,6 +2,7 @@
 
 import re
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
@@ -43,8 +44,8 @@ class Article(SlugNaturalKeyMixin, models.Model):
         unique=True,
         blank=True,
         allow_unicode=True,
-        help_text="The article's address: /articles/<slug>/. Leave blank to make one "
-        "from the headline.",
+        help_text="The last part of the article's address, after /articles/. Leave blank "
+        "to make one from the headline.",
     )
     standfirst = models.TextField(
         blank=True, help_text="One or two sentences under the headline that sum up the story."
@@ -105,6 +106,20 @@ class Article(SlugNaturalKeyMixin, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="articles_started",
+        help_text="Who started the article: the desk shows them what is sent back to them.",
+    )
+    review_note = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The editor's note when sending the article back; cleared on resubmission.",
+    )
     image = models.ImageField(
         upload_to="articles/%Y/%m/",
         blank=True,

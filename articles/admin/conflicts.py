@@ -1,0 +1,127 @@
+"""A stale save, resolved field by field; and an uploaded file kept across a refusal.
+
+When someone else saved an article after the editor opened it, the save is refused
+and the form shows, for each field both changed, their value against mine with a
+choice "keep mine / take theirs". The next submit applies the choices against the
+version it was shown (a third save in between starts the comparison again).
+
+A browser cannot refill a file input, so an image chosen in a refused submit is put
+aside (PENDING_UPLOADS_ROOT, outside the public media) under a random token,
+remembered in the session, and attached on the next submit unless another is chosen.
+"""
+
+import secrets
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from reversion.models import Version
+
+# The fields a conflict is shown for: what editors type.
+COMPARED = (
+    "title",
+    "slug",
+    "standfirst",
+    "body",
+    "section",
+    "byline",
+    "image_alt",
+    "image_caption",
+    "image_credit",
+)
+SESSION_KEY = "pending_uploads"
+
+
+def _storage() -> FileSystemStorage:
+    # Not the public media: a file from a refused submit must not be reachable by URL,
+    # and leaves no trace in MEDIA_ROOT.
+    return FileSystemStorage(location=settings.PENDING_UPLOADS_ROOT)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    name: str
+    label: str
+    mine: str
+    theirs: str
+    # Who changed it since the version the editor opened: "both", "theirs" or "mine"
+    # (None when that version is not in the history).
+    changed_by: str | None
+
+    @property
+    def suggested(self) -> str:
+        """The choice to preselect: theirs where only they changed it, else mine."""
+        return "theirs" if self.changed_by == "theirs" else "mine"
+
+
+def _text(value) -> str:
+    return str(value or "").replace("\r\n", "\n").strip()
+
+
+def base_of(article, seen_version: int) -> dict | None:
+    """The fields of the version the editor opened, from the revision history."""
+    for version in Version.objects.get_for_object(article)[:50]:
+        fields = version.field_dict
+        if fields.get("lock_version") == seen_version:
+            return fields
+    return None
+
+
+def conflicts(form, stored, *, seen_version: int) -> list[Conflict]:
+    """The compared fields where the submitted value differs from the stored one."""
+    base = base_of(stored, seen_version)
+    found = []
+    for name in COMPARED:
+        if name not in form.fields:
+            continue
+        mine = _text(form.data.get(form.add_prefix(name), ""))
+        theirs = _text(getattr(stored, name))
+        if mine == theirs:
+            continue
+        changed_by = None
+        if base is not None:
+            original = _text(base.get(name))
+            changed_by = "theirs" if mine == original else "mine" if theirs == original else "both"
+        label = str(form.fields[name].label or name)
+        found.append(Conflict(name, label, mine, theirs, changed_by))
+    return found
+
+
+def take_theirs(form, stored, cleaned: dict) -> None:
+    """Apply each "take theirs" choice the editor made on the conflict screen."""
+    for name in COMPARED:
+        if form.data.get(f"resolve_{name}") == "theirs" and name in cleaned:
+            cleaned[name] = getattr(stored, name)
+
+
+def put_aside(request, upload) -> str:
+    """Keep `upload` for this session; returns its token."""
+    token = secrets.token_urlsafe(16)
+    name = PurePath(upload.name).name
+    path = _storage().save(f"{token}/{name}", upload)
+    pending = request.session.get(SESSION_KEY, {})
+    pending[token] = path
+    request.session[SESSION_KEY] = pending
+    return token
+
+
+def take_back(request, token: str):
+    """The file put aside under `token` in this session, opened, or None."""
+    path = request.session.get(SESSION_KEY, {}).get(token or "")
+    if not path or not _storage().exists(path):
+        return None
+    return _storage().open(path)
+
+
+def name_of(request, token: str) -> str:
+    path = request.session.get(SESSION_KEY, {}).get(token or "")
+    return PurePath(path).name if path else ""
+
+
+def forget(request, token: str) -> None:
+    pending = request.session.get(SESSION_KEY, {})
+    path = pending.pop(token or "", None)
+    if path:
+        _storage().delete(path)
+        request.session[SESSION_KEY] = pending
