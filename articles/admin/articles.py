@@ -23,6 +23,7 @@ from ..policy import can_publish
 from ..renditions import renditions
 from . import conflicts, editor_views
 from .bulk import (
+    LabelledSplitDateTime,
     PolicyAdminMixin,
     PolicyInlineMixin,
     ScheduleForm,
@@ -212,7 +213,10 @@ class ArticleAdmin(PolicyAdminMixin, TagActionsMixin, CompareVersionAdmin):
     readonly_fields = ["preview"]
     inlines = [QuoteInline]
     actions = ["publish_now", "schedule", "unpublish", "add_tag", "remove_tag"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        models.DateTimeField: {"widget": LabelledSplitDateTime},
+    }
     fieldsets = [
         (None, {"fields": ["title", "slug", "section", "byline", "standfirst", "body"]}),
         ("Image", {"fields": ["image", "image_alt", "image_caption", "image_credit"]}),
@@ -440,8 +444,7 @@ class ArticleAdmin(PolicyAdminMixin, TagActionsMixin, CompareVersionAdmin):
         ]
 
     class Media:
-        css = {"all": ["css/admin.css"]}
-        js = ["js/article_editor.js"]
+        js = ["js/article_editor.js"]  # admin.css comes with every admin page (base_site)
 
     # --- bulk actions ------------------------------------------------------
 

@@ -50,7 +50,12 @@ class ValidAutocompleteSelect(_OnlyValidSelected, AutocompleteSelect):
 
 
 class ValidAutocompleteSelectMultiple(_OnlyValidSelected, AutocompleteSelectMultiple):
-    pass
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        # Each chosen item has its own remove button; select2's "clear all" is one more, and an
+        # element its list may not hold (axe: "list").
+        attrs["data-allow-clear"] = "false"
+        return attrs
 
 
 class _ValidAutocompleteFields:
@@ -226,10 +231,20 @@ def confirm_then(modeladmin, request, queryset, *, title, apply, form_class=None
     return TemplateResponse(request, "admin/articles/confirm_action.html", context)
 
 
+class LabelledSplitDateTime(admin.widgets.AdminSplitDateTime):
+    """Django's date and time boxes, each with a name of its own for screen readers
+    (the admin prints "Date:" and "Time:" as bare text beside them)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.widgets[0].attrs["aria-label"] = "Publication date"
+        self.widgets[1].attrs["aria-label"] = "Publication time"
+
+
 class ScheduleForm(forms.Form):
     publish_at = forms.SplitDateTimeField(
         label="Publish at",
-        widget=admin.widgets.AdminSplitDateTime,
+        widget=LabelledSplitDateTime,
         help_text="A time in the future: the articles appear by themselves then.",
     )
 

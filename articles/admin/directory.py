@@ -8,60 +8,65 @@ from reversion_compare.admin import CompareVersionAdmin
 
 from .. import editorial
 from ..models import Company, CompanyRelation, Event, Fact, Participation, Person, Role, Tag
-from .bulk import PolicyAdminMixin, PolicyInlineMixin, TagActionsMixin, confirm_then
+from .bulk import (
+    PolicyAdminMixin,
+    PolicyInlineMixin,
+    TagActionsMixin,
+    ValidAutocompleteSelectMultiple,
+    confirm_then,
+)
 from .filters import TagKindFilter
 
 
-class CitedInline(PolicyInlineMixin, admin.TabularInline):
+class CitedInline(PolicyInlineMixin, admin.StackedInline):
+    """A cited row, stacked: short fields share a line, the citation gets the width
+    its passage needs. A 12-column table ran 3,391 px wide at a 1280 px window."""
+
     extra = 0
     autocomplete_fields = ["citation"]
     show_change_link = True
+    classes = ["cited-inline"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
+
+
+WHEN = ("date", "date_precision", "date_text")
 
 
 class FactInline(CitedInline):
     model = Fact
-    fields = [
-        "label",
-        "value",
-        "quantity",
-        "unit",
-        "date",
-        "date_precision",
-        "date_text",
-        "citation",
-        "derivation",
-        "position",
-    ]
+    fields = [("label", "position"), "value", ("quantity", "unit"), WHEN, "citation", "derivation"]
 
 
 class RoleInline(CitedInline):
     model = Role
-    fields = ["person", "company", "title", "citation", "derivation"]
+    fields = [("person", "company"), "title", "citation", "derivation"]
     autocomplete_fields = ["citation", "company", "person"]
 
 
 class ParticipationInline(CitedInline):
     model = Participation
-    fields = ["company", "event", "role", "citation", "derivation"]
+    fields = [("company", "event"), "role", "citation", "derivation"]
     autocomplete_fields = ["citation", "company", "event"]
 
 
 class RelationOutInline(CitedInline):
     model = CompanyRelation
     fk_name = "source"
-    fields = [
-        "kind",
-        "target",
-        "event",
-        "date",
-        "date_precision",
-        "date_text",
-        "citation",
-        "derivation",
-    ]
+    fields = [("kind", "target"), "event", WHEN, "citation", "derivation"]
     autocomplete_fields = ["citation", "target", "event"]
     verbose_name = "relation to another company"
     verbose_name_plural = "relations to other companies"
+
+
+class TagsByAutocompleteForm(forms.ModelForm):
+    """Tags chosen one by one from the tag list, as on the article form: a typed,
+    comma-separated box split "China International Import Expo" into three."""
+
+    tags = forms.ModelMultipleChoiceField(
+        queryset=Tag.objects.all(),
+        required=False,
+        help_text="Search existing tags; new ones are made under Tags.",
+    )
 
 
 class MergeForm(forms.Form):
@@ -77,10 +82,21 @@ class MergeForm(forms.Form):
 class DirectoryAdmin(PolicyAdminMixin, TagActionsMixin, CompareVersionAdmin):
     """What every directory admin shares: slugs, renames that redirect, merges, tags."""
 
+    form = TagsByAutocompleteForm
+
     search_fields = ["name", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
     actions = ["merge", "add_tag", "remove_tag"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "tags" in form.base_fields:
+            field = self.model._meta.get_field("tags")
+            form.base_fields["tags"].widget = ValidAutocompleteSelectMultiple(
+                field, self.admin_site
+            )
+        return form
 
     def save_model(self, request, obj, form, change):
         old_slug = type(obj).objects.filter(pk=obj.pk).values_list("slug", flat=True).first()
@@ -178,6 +194,7 @@ class TagAdmin(DirectoryAdmin):
     ordering = ["kind", "name"]
     actions = ["merge"]
     inlines = [FactInline]
+    form = forms.ModelForm  # a tag has no tags of its own
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(item_count=Count("tagged_items"))

@@ -114,7 +114,10 @@ class Citation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.source}: “{self.excerpt[:60]}”"
+        # The passage first: it is what tells two citations of one article apart
+        # (in autocomplete boxes above all).
+        excerpt = self.excerpt if len(self.excerpt) <= 140 else self.excerpt[:139] + "…"
+        return f"“{excerpt}” — {str(self.source)[:60]}"
 
     def get_absolute_url(self):
         """The article, scrolled to the paragraph and with the passage highlighted;

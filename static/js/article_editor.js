@@ -4,7 +4,8 @@
 // without JavaScript the form is Django's, and the textarea stays the real field.
 "use strict";
 
-(function () {
+// Loaded in <head> with the form's media, so it starts once the form is there.
+document.addEventListener("DOMContentLoaded", function () {
   const config = document.getElementById("article-editor-config");
   const body = document.getElementById("id_body");
   const form = body && body.form;
@@ -176,4 +177,4 @@
       offer.remove();
     });
   }
-})();
+});
