@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.models import Article, Autosave, Company, Tag
+from articles.models import Article, Autosave, Company, Event, Fact, Person, Tag
 
 from .admin_helpers import make_user
 from .factories import make_article
@@ -123,3 +123,40 @@ def test_changelists_run_no_query_per_row(admin_client, report):
     after = {path: count(admin_client, path) for path in CHANGELISTS}
     assert after == before
     assert Article.objects.count() == 31
+
+
+# The budget of each change form and of the desk, on the report's data: the number of
+# queries a page may run, and proof that it does not grow with the rows it shows.
+CHANGE_FORMS = {
+    "desk": (lambda: "/admin/", 12),
+    "article": (lambda: f"/admin/articles/article/{Article.objects.first().pk}/change/", 32),
+    "company": (lambda: f"/admin/articles/company/{_pk(Company, 'astrazeneca')}/change/", 22),
+    "person": (lambda: f"/admin/articles/person/{_pk(Person, 'leon-wang')}/change/", 14),
+    "event": (lambda: f"/admin/articles/event/{_pk(Event, 'ciie-4')}/change/", 14),
+    "tag": (lambda: f"/admin/articles/tag/{_pk(Tag, 'china')}/change/", 8),
+}
+
+
+def _pk(model, slug):
+    return model.objects.get(slug=slug).pk
+
+
+@pytest.mark.parametrize("name", list(CHANGE_FORMS))
+def test_change_forms_and_the_desk_stay_within_their_query_budget(admin_client, report, name):
+    url, budget = CHANGE_FORMS[name]
+    citation = report.citations.first()
+    # One row of each list first: growth is counted from one row to many.
+    Fact.objects.create(tag=Tag.objects.get(slug="china"), label="E", value="x", citation=citation)
+    count(admin_client, url())  # the first request warms per-process caches (content types)
+    before = count(admin_client, url())
+    assert before <= budget, f"{name}: {before} queries"
+    # More of what the page lists: facts, tags, articles on the desk.
+    shanghai = Tag.objects.get(slug="shanghai")
+    company = Company.objects.get(slug="astrazeneca")
+    for n in range(10):
+        make_article(f"more-{n}", status="review", published_at=None).tags.add(shanghai)
+        Fact.objects.create(company=company, label=f"Extra {n}", value="x", citation=citation)
+        Fact.objects.create(
+            tag=Tag.objects.get(slug="china"), label=f"E{n}", value="x", citation=citation
+        )
+    assert count(admin_client, url()) == before, name

@@ -29,7 +29,13 @@ class _OnlyValidSelected:
     Django's widget looks the submitted values up to label them; a crafted
     non-integer ("abc") made that query raise (a 500) instead of the form error
     the field has already recorded.
+
+    `known` (filled by an inline for all its rows at once, see `_ValidAutocompleteFields`)
+    labels the values without a query per row: seventeen facts with a citation each
+    were seventeen lookups.
     """
+
+    known = None  # {str(pk): label} of the remote model, when preloaded
 
     def optgroups(self, name, value, attr=None):
         remote = self.field.remote_field
@@ -42,7 +48,15 @@ class _OnlyValidSelected:
             except (ValidationError, TypeError, ValueError):
                 continue
             valid.append(item)
-        return super().optgroups(name, valid, attr)
+        chosen = [str(item) for item in valid if str(item) not in ("", "None")]
+        if self.known is None or not all(item in self.known for item in chosen):
+            return super().optgroups(name, valid, attr)
+        options = []
+        if not self.is_required and not self.allow_multiple_selected:
+            options.append(self.create_option(name, "", "", False, 0))
+        for item in chosen:
+            options.append(self.create_option(name, item, self.known[item], True, len(options)))
+        return [(None, options, 0)]
 
 
 class ValidAutocompleteSelect(_OnlyValidSelected, AutocompleteSelect):
@@ -58,6 +72,19 @@ class ValidAutocompleteSelectMultiple(_OnlyValidSelected, AutocompleteSelectMult
         return attrs
 
 
+def preload_labels(queryset, field_name: str) -> dict[str, str]:
+    """{pk: label} of every object the rows of `queryset` point to through `field_name`,
+    in one query, for the autocomplete widgets of an inline."""
+    field = queryset.model._meta.get_field(field_name)
+    remote = field.remote_field.model
+    ids = queryset.exclude(**{f"{field_name}__isnull": True}).values(field.attname)
+    related = [f.name for f in remote._meta.concrete_fields if f.is_relation]
+    return {
+        str(obj.pk): str(obj)
+        for obj in remote._default_manager.filter(pk__in=ids).select_related(*related)
+    }
+
+
 class _ValidAutocompleteFields:
     """Every autocomplete field of an admin or inline uses the widgets above."""
 
@@ -66,6 +93,10 @@ class _ValidAutocompleteFields:
             kwargs["widget"] = ValidAutocompleteSelect(
                 db_field, self.admin_site, using=kwargs.get("using")
             )
+            labels = getattr(request, "autocomplete_labels", {}).get(
+                (self.model, db_field.name)
+            )
+            kwargs["widget"].known = labels
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -151,6 +182,25 @@ class PolicyAdminMixin(_ValidAutocompleteFields):
 
 class PolicyInlineMixin(_ValidAutocompleteFields):
     """An inline row is part of its parent: changing it is changing the parent."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        if obj is not None and obj.pk is not None:
+            # Label every row's autocomplete choices in one query per field.
+            rows = self.get_queryset(request).filter(**{self._parent_field(obj): obj})
+            labels = getattr(request, "autocomplete_labels", {})
+            for name in self.get_autocomplete_fields(request):
+                field = self.model._meta.get_field(name)
+                if field.many_to_one:
+                    labels[(self.model, name)] = preload_labels(rows, name)
+            request.autocomplete_labels = labels
+        return super().get_formset(request, obj, **kwargs)
+
+    def _parent_field(self, obj) -> str:
+        if getattr(self, "fk_name", None):
+            return self.fk_name
+        return next(
+            f.name for f in self.model._meta.fields if f.is_relation and f.related_model is type(obj)
+        )
 
     def _parent_allows(self, request, obj):
         if obj is None:

@@ -28,6 +28,12 @@ class CitedInline(PolicyInlineMixin, admin.StackedInline):
     classes = ["cited-inline"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
 
+    def get_queryset(self, request):
+        # Each row's heading names what it links (a fact's subject, a relation's two
+        # companies): loaded with the rows, not one query each.
+        links = [f.name for f in self.model._meta.concrete_fields if f.is_relation]
+        return super().get_queryset(request).select_related(*links)
+
 
 WHEN = ("date", "date_precision", "date_text")
 
