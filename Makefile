@@ -9,7 +9,7 @@ MANAGE := $(PY) manage.py
 
 .DEFAULT_GOAL := help
 .PHONY: help run setup test test-a-year-ahead fonts lint migrations-check check-fixtures lock clean \
-	bench load-test
+	bench bench-admin load-test
 
 help:
 	@echo "make run               set up and serve http://127.0.0.1:$(PORT)/ (PORT=... to change)"
@@ -22,6 +22,7 @@ help:
 	@echo "make lock              re-pin requirements*.lock from pyproject.toml"
 	@echo "make fonts             refresh static/fonts from the pinned @fontsource packages"
 	@echo "make bench             benchmark with wrk on generated data (see docs/performance.md)"
+	@echo "make bench-admin       time the admin pages, report alone and BENCH_ARTICLES generated"
 	@echo "make load-test         readers and editors at once (LOAD_SECONDS=60, docs/load-test.md)"
 	@echo "make clean             remove the virtualenv and collected static files"
 
@@ -110,6 +111,19 @@ bench: $(VENV)/.runtime
 	if [ "$(BENCH_ARTICLES)" != 0 ]; then \
 	  $(MANAGE) generate_demo_content --if-missing --articles $(BENCH_ARTICLES); fi && \
 	$(MANAGE) benchmark $(BENCH_ARGS)
+
+# The editors' pages: server time with the report alone, then on the benchmark
+# database of BENCH_ARTICLES generated articles (docs/performance.md, "Admin pages").
+bench-admin: $(VENV)/.runtime
+	@mkdir -p var
+	DATABASE_URL="sqlite:///$(CURDIR)/var/bench-0.sqlite3" sh -c '$(MANAGE) migrate --noinput --verbosity 0 && \
+	  $(MANAGE) load_report --if-missing && $(MANAGE) collectstatic --noinput --verbosity 0 && \
+	  $(MANAGE) benchmark_admin'
+	export DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE)}"; \
+	$(MANAGE) migrate --noinput --verbosity 0 && \
+	$(MANAGE) load_report --if-missing && \
+	$(MANAGE) generate_demo_content --if-missing --articles $(BENCH_ARTICLES) && \
+	$(MANAGE) benchmark_admin
 
 # Readers and editors at once under gunicorn (docs/load-test.md); LOAD_SECONDS=60 by
 # default, on the database DATABASE_URL names (SQLite in var/ otherwise).

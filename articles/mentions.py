@@ -25,6 +25,9 @@ class Suggestion:
         return f"{self.field}:{self.obj.pk}"
 
 
+_WORD = re.compile(r"\w+")
+
+
 def _mentioned(text: str, names: list[str]) -> str | None:
     for name in sorted(names, key=len, reverse=True):
         if name and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text):
@@ -32,8 +35,19 @@ def _mentioned(text: str, names: list[str]) -> str | None:
     return None
 
 
+def _may_be_mentioned(names: list[str], words: set[str]) -> bool:
+    """A cheap first test: some name's first word is a word of the text. The
+    directory holds tens of thousands of names; the regex runs on the few that pass."""
+    for name in names:
+        first = _WORD.search(name)
+        if first is None or first.group() in words:
+            return True
+    return False
+
+
 def suggestions(article: Article) -> list[Suggestion]:
     text = "\n".join([article.title, article.standfirst, article.body])
+    words = set(_WORD.findall(text))
     attached = {}
     if article.pk:
         attached = {
@@ -42,15 +56,20 @@ def suggestions(article: Article) -> list[Suggestion]:
         }
     found = []
     for model, field in ATTACH_FIELDS.items():
-        candidates = model.objects.only("pk", "name", "aliases")
+        candidates = model.objects.all()
         if model is Tag:
             candidates = candidates.filter(kind__in=LINKED_TAG_KINDS)
-        for obj in candidates:
-            if obj.pk in attached.get(field, ()):
+        named = {}
+        for pk, name, aliases in candidates.values_list("pk", "name", "aliases").iterator():
+            if pk in attached.get(field, ()):
                 continue
-            name = _mentioned(text, [obj.name, *obj.alias_list])
-            if name:
-                found.append(Suggestion(obj, field, name))
+            names = [name, *(line.strip() for line in aliases.splitlines() if line.strip())]
+            if _may_be_mentioned(names, words):
+                match = _mentioned(text, names)
+                if match:
+                    named[pk] = match
+        objects = model.objects.in_bulk(list(named))
+        found += [Suggestion(objects[pk], field, name) for pk, name in named.items()]
     return found
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from .kinds import KINDS
 from .models import Article
@@ -81,9 +82,30 @@ def ranked_articles(terms: list[str], *, limit: int = RESULTS_PER_TYPE) -> list[
     )
 
 
-def _sqlite_ranked(terms: list[str], limit: int) -> list[Article]:
+def _fts5_match(terms: list[str]) -> str:
     # Each term a quoted FTS5 string (quotes doubled), all required.
-    match = " ".join('"{}"'.format(term.replace('"', '""')) for term in terms)
+    return " ".join('"{}"'.format(term.replace('"', '""')) for term in terms)
+
+
+def matching_articles(queryset: QuerySet, terms: list[str]) -> QuerySet:
+    """`queryset` (articles in any state) narrowed to those containing every term,
+    through the same full-text index as the reader's search; for the admin's list."""
+    if not terms:
+        return queryset
+    if connection.vendor == "postgresql":
+        query = SearchQuery(" ".join(terms), search_type="plain", config="english")
+        return queryset.filter(search_vector=query)
+    if connection.vendor == "sqlite":
+        matched = RawSQL(
+            "SELECT rowid FROM articles_article_fts WHERE articles_article_fts MATCH %s",
+            [_fts5_match(terms)],
+        )
+        return queryset.filter(pk__in=matched)
+    return _matching(queryset, SEARCH_FIELDS["articles"], terms)
+
+
+def _sqlite_ranked(terms: list[str], limit: int) -> list[Article]:
+    match = _fts5_match(terms)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT rowid, bm25(articles_article_fts, 10.0, 4.0, 1.0) AS score "

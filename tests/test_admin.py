@@ -160,3 +160,12 @@ def test_change_forms_and_the_desk_stay_within_their_query_budget(admin_client, 
             tag=Tag.objects.get(slug="china"), label=f"E{n}", value="x", citation=citation
         )
     assert count(admin_client, url()) == before, name
+
+
+def test_the_article_list_searches_every_state_through_the_full_text_index(admin_client, report):
+    make_article("a-draft", status="draft", published_at=None, body="Investments in Ningbo.")
+    make_article("other", body="Nothing about ports.")
+    doc = parse(admin_client.get("/admin/articles/article/", {"q": "ningbo invest"}))
+    titles = [text(a) for a in doc.cssselect("#result_list .field-title a")]
+    assert titles == ["A Draft"]
+    assert doc.cssselect("#searchbar")  # the box stays

@@ -53,3 +53,20 @@ def test_chooses_a_page_of_each_type(report):
     assert pages["company"].startswith("/companies/") and pages["tag"].startswith("/tags/")
     assert pages["search"].startswith("/search/?q=")
     assert next(iter(pages)) == "static file"
+
+
+def test_the_admin_benchmark_opens_every_page_and_counts_its_queries(db, report, tmp_path):
+    from io import StringIO
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("benchmark_admin", runs=1, no_write=True, stdout=out)
+    rows = [line for line in out.getvalue().splitlines() if line.startswith("| ")][1:]
+    names = [row.split("|")[1].strip() for row in rows]
+    assert "desk" in names and "company change (AstraZeneca)" in names
+    assert "live preview (the report's body)" in names
+    # Every row has a time and a query count; the signed-in user is gone afterwards.
+    assert all(int(row.split("|")[4]) > 0 for row in rows)
+    assert not get_user_model().objects.filter(username="benchmark-admin").exists()

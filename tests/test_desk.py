@@ -438,3 +438,18 @@ def test_autosave_matrix(client, writer, editor, role, state):
     allowed = state in AUTOSAVE_MAY[role]
     assert (response.status_code == 200) is allowed, (role, state, response.status_code)
     assert Autosave.objects.filter(article=article).exists() is allowed
+
+
+def test_a_mail_server_that_is_down_does_not_undo_the_step(
+    client, writer, editor, emails, settings, django_capture_on_commit_callbacks, caplog
+):
+    # A real SMTP connection to a closed port on loopback: refused at once.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    draft = draft_by(writer)
+    client.force_login(writer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = press(client, draft, "submit")
+    assert response.status_code == 302
+    assert Article.objects.get(pk=draft.pk).status == ArticleStatus.REVIEW
+    assert "Could not send the workflow email to editor@example.com" in caplog.text

@@ -217,7 +217,8 @@ class TestCitation:
             "https://news.example/expo-2021#:~:text=The%20expo%20runs%20from%20November%205%20to%2010"
         )
         assert str(citation) == (
-            "Daily Acme: https://news.example/expo-2021: “The expo runs from November 5 to 10”"
+            # The passage first: it tells two citations of one source apart.
+            "“The expo runs from November 5 to 10” — Daily Acme: https://news.example/expo-2021"
         )
 
 

@@ -21,6 +21,9 @@ VARIABLES = (
     "REDIS_URL",
     "MEDIA_ROOT",
     "SITE_URL",
+    "EMAIL_HOST",
+    "EMAIL_PORT",
+    "PENDING_UPLOADS_ROOT",
 )
 
 PRINT_SETTINGS = """
@@ -127,3 +130,23 @@ def test_configured_cache_round_trips():
     cache.delete("newsroom-test")
     if os.environ.get("REDIS_URL"):
         assert type(caches["default"]).__name__ == "ResilientRedisCache"
+
+
+PRINT_EMAIL = """
+from django.conf import settings
+print(settings.EMAIL_BACKEND, getattr(settings, "EMAIL_PORT", ""), settings.PENDING_UPLOADS_ROOT)
+"""
+
+
+def test_workflow_email_prints_to_the_console_unless_an_smtp_host_is_set(tmp_path):
+    default = run_python(PRINT_EMAIL)
+    assert default.stdout.split()[0] == "django.core.mail.backends.console.EmailBackend"
+    assert default.stdout.split()[2] == str(ROOT / "var" / "pending-uploads")
+    smtp = run_python(PRINT_EMAIL, EMAIL_HOST="smtp.example.com", EMAIL_PORT="2525")
+    assert smtp.stdout.split()[:2] == ["django.core.mail.backends.smtp.EmailBackend", "2525"]
+
+
+def test_a_bad_email_port_is_refused_with_a_message():
+    result = run_python(PRINT_EMAIL, EMAIL_HOST="smtp.example.com", EMAIL_PORT="submission")
+    assert result.returncode != 0
+    assert "EMAIL_PORT must be a port number" in result.stderr

@@ -7,13 +7,25 @@ from django.db.models import Count
 from reversion_compare.admin import CompareVersionAdmin
 
 from .. import editorial
-from ..models import Company, CompanyRelation, Event, Fact, Participation, Person, Role, Tag
+from ..kinds import kind_of
+from ..models import (
+    Article,
+    Company,
+    CompanyRelation,
+    Event,
+    Fact,
+    Participation,
+    Person,
+    Role,
+    Tag,
+)
 from .bulk import (
     PolicyAdminMixin,
     PolicyInlineMixin,
     TagActionsMixin,
     ValidAutocompleteSelectMultiple,
     confirm_then,
+    count_of_rows,
 )
 from .filters import TagKindFilter
 
@@ -142,8 +154,13 @@ class DirectoryAdmin(PolicyAdminMixin, TagActionsMixin, CompareVersionAdmin):
 
 
 def _article_count(queryset):
+    # Subqueries, one per row shown: a join of both tables grouped over the whole
+    # directory cost 400 ms a page at 100,000 articles.
+    model = queryset.model
+    column = f"{model._meta.model_name}_id"
     return queryset.annotate(
-        article_count=Count("articles", distinct=True), fact_count=Count("facts", distinct=True)
+        article_count=count_of_rows(getattr(Article, kind_of(model).article_field).through, column),
+        fact_count=count_of_rows(Fact, column),
     )
 
 

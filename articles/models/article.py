@@ -191,6 +191,8 @@ class Article(SlugNaturalKeyMixin, models.Model):
             # The listing order exactly (newest first, key breaking ties), so a page of
             # any depth is read from the index without sorting the archive.
             models.Index(fields=["status", "-published_at", "-id"], name="article_listing_idx"),
+            # The admin's article list, newest edit first: read in order, 100 rows a page.
+            models.Index(fields=["-updated_at"], name="article_updated_idx"),
         ]
 
     def __str__(self):
