@@ -64,6 +64,7 @@ def test_the_admin_benchmark_opens_every_page_and_counts_its_queries(db, report,
     out = StringIO()
     call_command("benchmark_admin", runs=1, no_write=True, stdout=out)
     rows = [line for line in out.getvalue().splitlines() if line.startswith("| ")][1:]
+    rows = [row for row in rows if "---" not in row]
     names = [row.split("|")[1].strip() for row in rows]
     assert "desk" in names and "company change (AstraZeneca)" in names
     assert "live preview (the report's body)" in names
