@@ -176,3 +176,25 @@ def test_change_forms_fit_the_screen_and_pass_axe(browser: Browser, live_report)
         ]
         assert violations == [], f"{path}: {violations}"
     context.close()
+
+
+def test_leaving_with_unsaved_changes_asks_first(browser: Browser, live_server):
+    make_user("writer", group=WRITER)
+    page = signed_in(browser, live_server.url, "writer")
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    page.get_by_label("Body:").fill("Half a sentence")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.accept()))
+    page.close(run_before_unload=True)
+    page.wait_for_event("close")
+    assert dialogs == ["beforeunload"]
+    # A saved form leaves without asking.
+    page = page.context.new_page()
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    page.get_by_label("Title:").fill("Saved before leaving")
+    page.get_by_label("Body:").fill("All of it.")
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.accept()))
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    assert dialogs == ["beforeunload"]
+    page.context.close()
