@@ -10,6 +10,7 @@ from django.urls import reverse
 from articles.models import Article, Autosave, Company, Event, Fact, Person, Tag
 
 from .admin_helpers import make_user
+from .conftest import REPORT_SLUG
 from .factories import make_article
 from .html import parse, text
 
@@ -129,7 +130,8 @@ def test_changelists_run_no_query_per_row(admin_client, report):
 # queries a page may run, and proof that it does not grow with the rows it shows.
 CHANGE_FORMS = {
     "desk": (lambda: "/admin/", 12),
-    "article": (lambda: f"/admin/articles/article/{Article.objects.first().pk}/change/", 32),
+    # The report by slug: "first" differs by engine once drafts without a date exist.
+    "article": (lambda: f"/admin/articles/article/{_pk(Article, REPORT_SLUG)}/change/", 32),
     "company": (lambda: f"/admin/articles/company/{_pk(Company, 'astrazeneca')}/change/", 22),
     "person": (lambda: f"/admin/articles/person/{_pk(Person, 'leon-wang')}/change/", 14),
     "event": (lambda: f"/admin/articles/event/{_pk(Event, 'ciie-4')}/change/", 14),

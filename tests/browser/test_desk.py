@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from articles.models import Article, Autosave, Company
 from articles.roles import EDITOR, WRITER
 from tests.admin_helpers import make_user
+from tests.conftest import REPORT_SLUG
 from tests.tools import AXE_JS, require
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -135,7 +136,7 @@ def test_change_forms_fit_the_screen_and_pass_axe(browser: Browser, live_report)
     make_user("editor", group=EDITOR)
     page = signed_in(browser, live_report.url, "editor")
     company = Company.objects.get(slug="astrazeneca")
-    article = Article.objects.first()
+    article = Article.objects.get(slug=REPORT_SLUG)
     forms = [
         "/admin/articles/article/add/",
         f"/admin/articles/article/{article.pk}/change/",
