@@ -48,6 +48,8 @@ def _list(key, title, empty, queryset: QuerySet, user, *, filter_query="") -> De
 
 
 def lists_for(user) -> list[DeskList]:
+    if not user.has_perm("articles.view_article"):
+        return []  # the desk lists titles, scheduled ones included
     now = timezone.now()
     articles = Article.objects.defer("body", "search_vector")
     mine = articles.filter(created_by=user)
@@ -74,7 +76,7 @@ def lists_for(user) -> list[DeskList]:
                 .exclude(review_note="")
                 .order_by("-updated_at"),
                 user,
-                filter_query="whose=mine&state=draft",
+                filter_query="whose=mine&state=sent_back",
             )
         )
     desk += [
@@ -86,7 +88,7 @@ def lists_for(user) -> list[DeskList]:
                 "-updated_at"
             ),
             user,
-            filter_query="whose=mine",
+            filter_query="whose=mine&state=open",
         ),
         _list(
             "scheduled",

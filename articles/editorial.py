@@ -48,6 +48,7 @@ def publish(articles: QuerySet[Article], *, user) -> int:
 
     def change(article):
         article.status = ArticleStatus.PUBLISHED
+        article.review_note = ""
         if article.published_at is None or article.published_at > now:
             article.published_at = now
 
@@ -57,6 +58,7 @@ def publish(articles: QuerySet[Article], *, user) -> int:
 def schedule(articles: QuerySet[Article], *, at: datetime, user) -> int:
     def change(article):
         article.status = ArticleStatus.PUBLISHED
+        article.review_note = ""
         article.published_at = at
 
     return _save_all(articles, user, f"Scheduled for {at:%Y-%m-%d %H:%M %Z}", change)
@@ -65,6 +67,7 @@ def schedule(articles: QuerySet[Article], *, at: datetime, user) -> int:
 def unpublish(articles: QuerySet[Article], *, user) -> int:
     def change(article):
         article.status = ArticleStatus.DRAFT
+        article.review_note = ""
 
     return _save_all(articles, user, "Unpublished", change)
 

@@ -62,12 +62,20 @@ def allowed(step: Step, user, article) -> bool:
     )
 
 
+def _permitted(step: Step, user, article) -> bool:
+    """`allowed`, or for an article not saved yet: may this user take the step at all."""
+    if article.pk is None:
+        return policy.can_transition(
+            user, article, to_status=step.to_status, editors_only=step.editors_only
+        )
+    return allowed(step, user, article)
+
+
 def available(user, article) -> list[Step]:
     """The steps `user` may take on `article` now: the buttons its form shows."""
-    if article.pk is None:
-        return [STEPS["submit"]] + (
-            [STEPS["publish"], STEPS["schedule"]] if policy.can_publish(user) else []
-        )
+    if article.pk is None:  # a new article is a draft: it can go to review or live
+        new = [STEPS["submit"], STEPS["publish"], STEPS["schedule"]]
+        return [step for step in new if _permitted(step, user, article)]
     return [step for step in STEPS.values() if allowed(step, user, article)]
 
 
@@ -77,7 +85,7 @@ def check(step: Step, user, article, *, note: str = "", at: datetime | None = No
         raise WorkflowError(
             f"“{step.label}” does not apply to an article that is {state_label(article).lower()}."
         )
-    if article.pk is not None and not allowed(step, user, article):
+    if not _permitted(step, user, article):
         raise WorkflowError(
             "Only editors can send back, publish, schedule or unpublish. Use "
             "“Submit for review” and an editor will take it from there."
@@ -97,10 +105,8 @@ def apply(step: Step, article, *, note: str = "", at: datetime | None = None) ->
             article.published_at = now
     elif step.name == "schedule":
         article.published_at = at
-    if step.name == "send_back":
-        article.review_note = note.strip()
-    elif step.name == "submit":
-        article.review_note = ""
+    # The note belongs to the send-back; any other step moves past it.
+    article.review_note = note.strip() if step.name == "send_back" else ""
 
 
 def history_line(step: Step, *, note: str = "", at: datetime | None = None) -> str:

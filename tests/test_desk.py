@@ -21,6 +21,7 @@ from articles.models import Article, ArticleStatus, Autosave
 
 from .admin_helpers import article_form_data
 from .factories import make_article
+from .forms import form_data
 from .html import parse, text
 
 pytestmark = pytest.mark.django_db
@@ -453,3 +454,142 @@ def test_a_mail_server_that_is_down_does_not_undo_the_step(
     assert response.status_code == 302
     assert Article.objects.get(pk=draft.pk).status == ArticleStatus.REVIEW
     assert "Could not send the workflow email to editor@example.com" in caplog.text
+
+
+# --- found on review: each fails without its fix ------------------------------------
+
+
+def test_enter_in_a_text_box_saves_rather_than_taking_a_step(client, editor):
+    live = make_article("live")
+    client.force_login(editor)
+    form = parse(client.get(change_url(live))).cssselect("#article_form")[0]
+    first = form.cssselect("button[type=submit], input[type=submit]")[0]
+    assert first.get("name") == "_save"  # not "Unpublish"
+
+
+def test_resolving_a_conflict_does_not_undo_a_publish_made_meanwhile(client, writer, editor):
+    draft = draft_by(writer)
+    Article.objects.filter(pk=draft.pk).update(status=ArticleStatus.REVIEW)
+    draft.refresh_from_db()
+    client.force_login(editor)
+    client.post(change_url(draft), article_form_data(draft))  # a version in the history
+    draft.refresh_from_db()
+    mine = article_form_data(draft, body="My edit.")  # opened while in review
+    client.post(step_url(draft, "publish"))  # someone publishes from the desk
+    doc = parse(client.post(change_url(draft), mine))
+    [status] = doc.cssselect("tr.conflict-status")
+    assert "Published" in text(status)
+    assert status.cssselect("input[value=theirs]")[0].get("checked") is not None
+    seen = doc.cssselect("input[name=seen_version]")[0].get("value")
+    again = {
+        **mine,
+        "seen_version": seen,
+        "resolve_status": "theirs",
+        "resolve_published_at": "theirs",
+    }
+    assert client.post(change_url(draft), again).status_code == 302
+    stored = Article.objects.get(pk=draft.pk)
+    assert stored.is_live and stored.body == "My edit."
+
+
+def test_a_line_break_in_a_headline_does_not_break_the_email(
+    client, writer, editor, emails, django_capture_on_commit_callbacks
+):
+    draft = draft_by(writer)
+    client.force_login(writer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = press(client, draft, "submit", title="Port\nvolumes\r\nrise")
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert "\n" not in message.subject and "Port volumes rise" in message.subject
+
+
+def test_a_note_does_not_outlive_its_send_back(client, writer, editor):
+    draft = draft_by(writer)
+    Article.objects.filter(pk=draft.pk).update(status=ArticleStatus.REVIEW)
+    client.force_login(editor)
+    press(client, Article.objects.get(pk=draft.pk), "send_back", workflow_note="Fix it.")
+    press(client, Article.objects.get(pk=draft.pk), "publish")
+    press(client, Article.objects.get(pk=draft.pk), "unpublish")
+    assert Article.objects.get(pk=draft.pk).review_note == ""
+    client.force_login(writer)
+    assert not parse(client.get(INDEX)).cssselect(".desk-sent-back li")
+
+
+def test_crafted_numbers_in_preview_and_autosave_are_not_a_500(client, writer):
+    draft = draft_by(writer)
+    client.force_login(writer)
+    preview = reverse("admin:articles_article_preview")
+    assert client.post(preview, {"body": "x", "article": "9" * 5000}).status_code == 200
+    autosave = reverse("admin:articles_article_autosave", args=[draft.pk])
+    response = client.post(autosave, {"body": "x", "seen_version": "9" * 30})
+    assert response.status_code == 200
+    assert Autosave.objects.get(article=draft).base_version == draft.lock_version
+
+
+def test_the_desk_lists_nothing_to_staff_who_may_not_see_articles(client):
+    from .admin_helpers import make_user
+
+    staff = make_user("staff-only")
+    staff.is_staff = True
+    staff.save()
+    make_article("soon", published_at=timezone.now() + timedelta(hours=3), title="Embargoed")
+    client.force_login(staff)
+    page = client.get(INDEX)
+    assert page.status_code == 200 and "Embargoed" not in page.content.decode()
+
+
+def test_submissions_reach_everyone_who_may_publish(writer, editor, emails):
+    from articles import notifications, workflow
+
+    from .admin_helpers import make_user
+
+    chief = make_user("chief", superuser=True)
+    chief.email = "chief@example.com"
+    chief.save()
+    to = notifications.recipients(workflow.STEPS["submit"], draft_by(writer), actor=writer)
+    assert to == ["chief@example.com", "editor@example.com"]
+
+
+def test_admin_search_of_punctuation_finds_nothing_and_autocomplete_takes_prefixes(
+    admin_client, report
+):
+    doc = parse(admin_client.get("/admin/articles/article/", {"q": "?!"}))
+    assert not doc.cssselect("#result_list tbody tr")
+    response = admin_client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "AstraZen",
+            "app_label": "articles",
+            "model_name": "quote",
+            "field_name": "article",
+        },
+    )
+    assert [r["text"] for r in response.json()["results"]] == [report.title]
+
+
+def test_a_restored_revision_moves_the_save_counter_forward(client, editor):
+    draft = draft_by(editor, body="First.")
+    client.force_login(editor)
+    client.post(change_url(draft), article_form_data(draft, body="First."))
+    draft.refresh_from_db()
+    client.post(change_url(draft), article_form_data(draft, body="Second."))
+    draft.refresh_from_db()
+    counter = draft.lock_version
+    old = Version.objects.get_for_object(draft).last()
+    url = reverse("admin:articles_article_revision", args=[draft.pk, old.pk])
+    page = client.get(url)
+    client.post(url, form_data(page.content.decode()))
+    draft.refresh_from_db()
+    assert draft.body == "First." and draft.lock_version > counter
+
+
+def test_a_chosen_image_survives_an_error_in_a_quote(client, editor):
+    draft = draft_by(editor)
+    client.force_login(editor)
+    data = article_form_data(draft, image_alt="A harbour at dawn")
+    data.update({"quotes-TOTAL_FORMS": "1", "quotes-0-text": "", "quotes-0-speaker": "abc"})
+    response = client.post(change_url(draft), {**data, "image": _png()})
+    assert response.status_code == 200
+    token = parse(response).cssselect("input[name=pending_image]")[0].get("value")
+    assert token

@@ -5,6 +5,7 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
@@ -270,7 +271,15 @@ class ArticleAdmin(PolicyAdminMixin, TagActionsMixin, CompareVersionAdmin):
     def get_search_results(self, request, queryset, search_term):
         # The full-text index the reader's search uses: a LIKE over every body took
         # half a second at 100,000 articles.
+        if not search_term.strip():
+            return queryset, False
+        match = request.resolver_match
+        if match is not None and match.url_name == "autocomplete":
+            # Choosing an article for a quote or citation: its headline as typed so far.
+            return queryset.filter(title__icontains=search_term.strip()[:200]), False
         terms = search.parse_terms(search_term)
+        if not terms:
+            return queryset.none(), False
         return search.matching_articles(queryset, terms), False
 
     @admin.display(description="State", ordering="status")
@@ -333,8 +342,11 @@ class ArticleAdmin(PolicyAdminMixin, TagActionsMixin, CompareVersionAdmin):
         if step is not None:
             note = form.cleaned_data.get("workflow_note", "")
             workflow.apply(step, obj, note=note, at=obj.published_at)
+        if obj.status != ArticleStatus.DRAFT:
+            obj.review_note = ""  # the note was for the draft that was sent back
         if not change:
             obj.created_by = request.user
+        obj.lock_floor = getattr(request, "lock_floor", None)
         super().save_model(request, obj, form, change)
         editorial.record_slug_change(obj, old_slug)
         renditions(obj.image)  # made now, so the first reader does not wait for them
@@ -382,7 +394,11 @@ class ArticleAdmin(PolicyAdminMixin, TagActionsMixin, CompareVersionAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form
-        if form.is_bound and form.errors:
+        inlines_invalid = any(
+            inline.formset.is_bound and not inline.formset.is_valid()
+            for inline in context.get("inline_admin_formsets", [])
+        )
+        if form.is_bound and (form.errors or inlines_invalid):
             self._keep_chosen_image(request, form)
             if form.theirs_version is not None:
                 # The next submit is judged against the version now shown.
@@ -401,6 +417,7 @@ class ArticleAdmin(PolicyAdminMixin, TagActionsMixin, CompareVersionAdmin):
             state_label=workflow.state_label(article) if obj else "New",
             review_note=obj.review_note if obj and obj.status == ArticleStatus.DRAFT else "",
             conflicts=form.conflicts,
+            stale=form.theirs_version is not None,
             autosave=autosave,
             autosave_is_older=autosave is not None and autosave.base_version < obj.lock_version,
             pending_image_name=conflicts.name_of(request, form.data.get("pending_image"))
@@ -420,8 +437,19 @@ class ArticleAdmin(PolicyAdminMixin, TagActionsMixin, CompareVersionAdmin):
         if upload is None or "image" in form.errors:
             return
         upload.seek(0)
+        conflicts.forget(request, form.data.get("pending_image"))  # replaced by this one
         form.data = form.data.copy()
         form.data["pending_image"] = conflicts.put_aside(request, upload)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # django-reversion writes the old row (its old save counter included) before
+        # the form saves; remember the counter as it stood, so the save moves past it.
+        request.lock_floor = (
+            Article.objects.filter(pk=unquote(object_id))
+            .values_list("lock_version", flat=True)
+            .first()
+        )
+        return super().revision_view(request, object_id, version_id, extra_context)
 
     def get_urls(self):
         return [

@@ -12,14 +12,19 @@ remembered in the session, and attached on the next submit unless another is cho
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from django.utils import timezone
 from reversion.models import Version
 
-# The fields a conflict is shown for: what editors type.
+# The fields a conflict is shown for: what editors type, and the state and time, so
+# resolving a conflict never silently undoes someone's publish or unpublish.
 COMPARED = (
+    "status",
+    "published_at",
     "title",
     "slug",
     "standfirst",
@@ -56,7 +61,18 @@ class Conflict:
 
 
 def _text(value) -> str:
+    if isinstance(value, datetime):  # to the second, as the form submits it
+        return timezone.localtime(value).isoformat(timespec="seconds")
     return str(value or "").replace("\r\n", "\n").strip()
+
+
+def _shown(form, name: str, value: str) -> str:
+    """What a reader of the conflict screen sees: a state's label, a readable time."""
+    if name == "status":
+        return dict(form.fields["status"].choices).get(value, value)
+    if name == "published_at" and value:
+        return datetime.fromisoformat(value).strftime("%d %b %Y %H:%M:%S")
+    return value
 
 
 def base_of(article, seen_version: int) -> dict | None:
@@ -75,7 +91,8 @@ def conflicts(form, stored, *, seen_version: int) -> list[Conflict]:
     for name in COMPARED:
         if name not in form.fields:
             continue
-        mine = _text(form.data.get(form.add_prefix(name), ""))
+        # The cleaned value (a split date and time is one value there), or the raw one.
+        mine = _text(form.cleaned_data.get(name, form.data.get(form.add_prefix(name), "")))
         theirs = _text(getattr(stored, name))
         if mine == theirs:
             continue
@@ -84,7 +101,8 @@ def conflicts(form, stored, *, seen_version: int) -> list[Conflict]:
             original = _text(base.get(name))
             changed_by = "theirs" if mine == original else "mine" if theirs == original else "both"
         label = str(form.fields[name].label or name)
-        found.append(Conflict(name, label, mine, theirs, changed_by))
+        shown = _shown(form, name, mine), _shown(form, name, theirs)
+        found.append(Conflict(name, label, *shown, changed_by))
     return found
 
 
@@ -95,8 +113,15 @@ def take_theirs(form, stored, cleaned: dict) -> None:
             cleaned[name] = getattr(stored, name)
 
 
+# A session keeps at most this many files aside; the oldest goes first.
+MAX_PENDING = 5
+
+
 def put_aside(request, upload) -> str:
     """Keep `upload` for this session; returns its token."""
+    pending = request.session.get(SESSION_KEY, {})
+    for old in list(pending)[: max(0, len(pending) - MAX_PENDING + 1)]:
+        forget(request, old)
     token = secrets.token_urlsafe(16)
     name = PurePath(upload.name).name
     path = _storage().save(f"{token}/{name}", upload)

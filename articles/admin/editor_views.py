@@ -19,6 +19,7 @@ from ..rendering import render_article_body, render_markdown
 # A body longer than this is not an article; refuse it before rendering it.
 MAX_BODY = 200_000
 WORDS_PER_MINUTE = 230
+MAX_ID_DIGITS = 12
 
 
 def _problem(status: int, detail: str) -> JsonResponse:
@@ -39,7 +40,7 @@ def preview(request):
     if len(body) > MAX_BODY:
         return _problem(413, f"The body is over {MAX_BODY:,} characters; shorten it.")
     pk = request.POST.get("article", "")
-    if pk.isdecimal():
+    if pk.isdecimal() and len(pk) <= MAX_ID_DIGITS:
         article = selectors.article_detail_queryset().filter(pk=int(pk)).first()
         if article is None:
             return _problem(404, "That article no longer exists.")
@@ -60,7 +61,10 @@ def autosave(request, pk: int):
     if len(fields["body"]) > MAX_BODY or len(fields["title"]) > 255:
         return _problem(413, "The text is too long to autosave; shorten it.")
     seen = request.POST.get("seen_version", "")
-    base_version = int(seen) if seen.isdecimal() else article.lock_version
+    # What the form was opened at, never beyond what is stored (a crafted number).
+    base_version = article.lock_version
+    if seen.isdecimal() and len(seen) <= MAX_ID_DIGITS:
+        base_version = min(int(seen), article.lock_version)
     copy, _ = Autosave.objects.update_or_create(
         user=request.user, article=article, defaults={**fields, "base_version": base_version}
     )

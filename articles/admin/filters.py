@@ -45,6 +45,8 @@ class StateFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
+            ("open", "Draft or in review"),
+            ("sent_back", "Sent back"),
             ("draft", "Draft"),
             ("review", "In review"),
             ("scheduled", "Scheduled"),
@@ -55,6 +57,8 @@ class StateFilter(admin.SimpleListFilter):
         now = timezone.now()
         published = Q(status=ArticleStatus.PUBLISHED)
         choice = {
+            "open": Q(status__in=[ArticleStatus.DRAFT, ArticleStatus.REVIEW]),
+            "sent_back": Q(status=ArticleStatus.DRAFT) & ~Q(review_note=""),
             "draft": Q(status=ArticleStatus.DRAFT),
             "review": Q(status=ArticleStatus.REVIEW),
             "scheduled": published & Q(published_at__gt=now),

@@ -203,7 +203,10 @@ class Article(SlugNaturalKeyMixin, models.Model):
         # stale form must still move the counter forward (see admin conflict check).
         if self.pk:
             stored = type(self).objects.filter(pk=self.pk).values_list("lock_version", flat=True)
-            self.lock_version = (stored.first() or 0) + 1
+            # A revision restore writes the old counter first; the admin passes the one
+            # it replaced (lock_floor), so a counter value is never used twice.
+            floor = getattr(self, "lock_floor", None) or 0
+            self.lock_version = max(stored.first() or 0, floor) + 1
         if not self.slug:
             self.slug = unique_slug(type(self), self.title, exclude_pk=self.pk)
         super().save(*args, **kwargs)
