@@ -4,6 +4,7 @@ Everything goes through the admin's real views with the test client; the policy
 and workflow modules are never called directly, so a side door would show here.
 """
 
+import re
 from datetime import timedelta
 from io import BytesIO
 
@@ -593,3 +594,13 @@ def test_a_chosen_image_survives_an_error_in_a_quote(client, editor):
     assert response.status_code == 200
     token = parse(response).cssselect("input[name=pending_image]")[0].get("value")
     assert token
+
+
+def test_the_desk_says_when_each_draft_was_last_touched(client, writer):
+    draft_by(writer, title="Fresh draft")
+    client.force_login(writer)
+    [meta] = parse(client.get(INDEX)).cssselect(".desk-drafts .desk-meta")
+    # Words, not "0 minutes ago" (a slow run may see a few seconds pass).
+    assert re.search(
+        r"updated (now|an? seconds? ago|\d+ seconds ago)", " ".join(text(meta).split())
+    )
