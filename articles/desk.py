@@ -38,7 +38,7 @@ def _list(key, title, empty, queryset: QuerySet, user, *, filter_query="") -> De
             article,
             [
                 step
-                for step in workflow.available(user, article)
+                for step in workflow.available(user, article, fresh=True)
                 if not (step.needs_note or step.needs_time)
             ],
         )

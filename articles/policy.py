@@ -26,21 +26,25 @@ def can_publish(user) -> bool:
     return user.is_active and user.has_perm(PUBLISH_PERMISSION)
 
 
-def can_change(user, obj, *, to_status=None) -> bool:
-    """May `user` save `obj`: as stored now, and as `obj` (with `to_status`) would be."""
+def can_change(user, obj, *, to_status=None, fresh=False) -> bool:
+    """May `user` save `obj`: as stored now, and as `obj` (with `to_status`) would be.
+
+    `fresh`: the caller has just read `obj` from the database and changed nothing (a
+    list of rows, as on the desk), so it is the stored row: no read per row.
+    """
     if not _has_model_permission(user, "change", type(obj)):
         return False
     if can_publish(user):
         return True
     if to_status == ArticleStatus.PUBLISHED:
         return False
-    stored = _stored(obj)
+    stored = obj if fresh and obj.pk is not None else _stored(obj)
     if stored is None:  # gone, or never saved: judge it as a new row
         return can_add(user, obj, to_status=to_status)
-    return _all_open(_articles_of(stored), _articles_of(obj))
+    return _all_open(_articles_of(stored), _articles_of(obj), known=[stored] if fresh else [])
 
 
-def can_transition(user, article, *, to_status, editors_only: bool) -> bool:
+def can_transition(user, article, *, to_status, editors_only: bool, fresh=False) -> bool:
     """May `user` move `article` along the workflow to `to_status`?
 
     Sending back, publishing, scheduling and unpublishing are the editors'
@@ -48,7 +52,7 @@ def can_transition(user, article, *, to_status, editors_only: bool) -> bool:
     """
     if editors_only and not can_publish(user):
         return False
-    return can_change(user, article, to_status=to_status)
+    return can_change(user, article, to_status=to_status, fresh=fresh)
 
 
 def can_add(user, obj, *, to_status=None) -> bool:
@@ -140,9 +144,15 @@ def _articles_of(obj):
     return None
 
 
-def _all_open(*groups) -> bool:
-    """Every article named is a draft or in review (or not saved yet)."""
+def _all_open(*groups, known=()) -> bool:
+    """Every article named is a draft or in review (or not saved yet).
+
+    `known`: articles just read from the database, whose status need not be read again.
+    """
     if any(group is None for group in groups):
         return False
     keys = {key for group in groups for key in group if key is not None}
+    read = {article.pk: article for article in known if isinstance(article, Article)}
+    if keys <= read.keys():
+        return all(read[key].status != ArticleStatus.PUBLISHED for key in keys)
     return not Article.objects.filter(pk__in=keys, status=ArticleStatus.PUBLISHED).exists()

@@ -34,13 +34,12 @@ class Step:
     needs_time: bool = False
 
     def starts_from(self, article) -> bool:
-        live_or_scheduled = article.status == PUBLISHED
         return {
             "submit": article.status == DRAFT,
             "send_back": article.status == REVIEW,
             "publish": not article.is_live,
             "schedule": not article.is_live,
-            "unpublish": live_or_scheduled,
+            "unpublish": article.status == PUBLISHED,  # live or scheduled
         }[self.name]
 
 
@@ -56,36 +55,30 @@ STEPS = {
 }
 
 
-def allowed(step: Step, user, article) -> bool:
-    return step.starts_from(article) and policy.can_transition(
-        user, article, to_status=step.to_status, editors_only=step.editors_only
+def _may(step: Step, user, article, *, fresh=False) -> bool:
+    return policy.can_transition(
+        user, article, to_status=step.to_status, editors_only=step.editors_only, fresh=fresh
     )
 
 
-def _permitted(step: Step, user, article) -> bool:
-    """`allowed`, or for an article not saved yet: may this user take the step at all."""
-    if article.pk is None:
-        return policy.can_transition(
-            user, article, to_status=step.to_status, editors_only=step.editors_only
-        )
-    return allowed(step, user, article)
+def allowed(step: Step, user, article, *, fresh=False) -> bool:
+    """May `user` take `step` on `article` now? An unsaved article is a draft.
+    `fresh`: `article` was just read from the database (see policy.can_change)."""
+    return step.starts_from(article) and _may(step, user, article, fresh=fresh)
 
 
-def available(user, article) -> list[Step]:
+def available(user, article, *, fresh=False) -> list[Step]:
     """The steps `user` may take on `article` now: the buttons its form shows."""
-    if article.pk is None:  # a new article is a draft: it can go to review or live
-        new = [STEPS["submit"], STEPS["publish"], STEPS["schedule"]]
-        return [step for step in new if _permitted(step, user, article)]
-    return [step for step in STEPS.values() if allowed(step, user, article)]
+    return [step for step in STEPS.values() if allowed(step, user, article, fresh=fresh)]
 
 
 def check(step: Step, user, article, *, note: str = "", at: datetime | None = None) -> None:
     """Raise WorkflowError with a message a person can act on, or return."""
-    if article.pk is not None and not step.starts_from(article):
+    if not step.starts_from(article):
         raise WorkflowError(
             f"“{step.label}” does not apply to an article that is {state_label(article).lower()}."
         )
-    if not _permitted(step, user, article):
+    if not _may(step, user, article):
         raise WorkflowError(
             "Only editors can send back, publish, schedule or unpublish. Use "
             "“Submit for review” and an editor will take it from there."

@@ -604,3 +604,22 @@ def test_the_desk_says_when_each_draft_was_last_touched(client, writer):
     assert re.search(
         r"updated (now|an? seconds? ago|\d+ seconds ago)", " ".join(text(meta).split())
     )
+
+
+def test_a_writers_desk_runs_no_query_per_draft(client, writer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(writer)
+
+    def queries():
+        client.get(INDEX)  # warm per-process caches
+        with CaptureQueriesContext(connection) as context:
+            client.get(INDEX)
+        return len(context)
+
+    draft_by(writer, slug="first")
+    one = queries()
+    for n in range(8):
+        draft_by(writer, slug=f"more-{n}", review_note="Check it." if n % 2 else "")
+    assert queries() == one

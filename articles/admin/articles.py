@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from reversion_compare.admin import CompareVersionAdmin
 
 from .. import editorial, mentions, notifications, policy, search, workflow
-from ..models import Article, ArticleStatus, Autosave, Quote, Tag, TaggedItem
+from ..models import Article, ArticleStatus, Autosave, Quote, TaggedItem
 from ..policy import can_publish
 from ..renditions import renditions
 from . import conflicts, editor_views
@@ -27,7 +27,6 @@ from .bulk import (
     PolicyInlineMixin,
     ScheduleForm,
     TagActionsMixin,
-    ValidAutocompleteSelectMultiple,
     confirm_then,
     count_of,
     count_of_rows,
@@ -39,13 +38,6 @@ class ArticleForm(forms.ModelForm):
     # What the editor saw when the form was opened; a different stored value means
     # someone else saved in between.
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    tags = forms.ModelMultipleChoiceField(
-        queryset=Tag.objects.all(),
-        required=False,
-        # One choice per tag, so "China International Import Expo" stays one tag.
-        widget=ValidAutocompleteSelectMultiple(Article._meta.get_field("tags"), admin.site),
-        help_text="Search existing tags. Editors create new ones under Tags.",
-    )
     workflow_note = forms.CharField(
         label="Note for the writer",
         required=False,

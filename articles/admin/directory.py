@@ -23,7 +23,6 @@ from .bulk import (
     PolicyAdminMixin,
     PolicyInlineMixin,
     TagActionsMixin,
-    ValidAutocompleteSelectMultiple,
     confirm_then,
     count_of_rows,
 )
@@ -76,17 +75,6 @@ class RelationOutInline(CitedInline):
     verbose_name_plural = "relations to other companies"
 
 
-class TagsByAutocompleteForm(forms.ModelForm):
-    """Tags chosen one by one from the tag list, as on the article form: a typed,
-    comma-separated box split "China International Import Expo" into three."""
-
-    tags = forms.ModelMultipleChoiceField(
-        queryset=Tag.objects.all(),
-        required=False,
-        help_text="Search existing tags; new ones are made under Tags.",
-    )
-
-
 class MergeForm(forms.Form):
     """Which of the selected objects survives; the others fold into it."""
 
@@ -100,21 +88,10 @@ class MergeForm(forms.Form):
 class DirectoryAdmin(PolicyAdminMixin, TagActionsMixin, CompareVersionAdmin):
     """What every directory admin shares: slugs, renames that redirect, merges, tags."""
 
-    form = TagsByAutocompleteForm
-
     search_fields = ["name", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
     actions = ["merge", "add_tag", "remove_tag"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        if "tags" in form.base_fields:
-            field = self.model._meta.get_field("tags")
-            form.base_fields["tags"].widget = ValidAutocompleteSelectMultiple(
-                field, self.admin_site
-            )
-        return form
 
     def save_model(self, request, obj, form, change):
         old_slug = type(obj).objects.filter(pk=obj.pk).values_list("slug", flat=True).first()
@@ -217,7 +194,6 @@ class TagAdmin(DirectoryAdmin):
     ordering = ["kind", "name"]
     actions = ["merge"]
     inlines = [FactInline]
-    form = forms.ModelForm  # a tag has no tags of its own
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(item_count=Count("tagged_items"))
