@@ -48,7 +48,3 @@ def kind_of(obj_or_model) -> Kind:
     """The registry entry of an object or a model; KeyError for anything else."""
     model = obj_or_model if isinstance(obj_or_model, type) else type(obj_or_model)
     return _BY_MODEL[model._meta.concrete_model]
-
-
-def is_topic(obj) -> bool:
-    return type(obj) in _BY_MODEL

@@ -397,15 +397,14 @@ class ArticleAdmin(PolicyAdminMixin, TagActionsMixin, CompareVersionAdmin):
                 form.data = form.data.copy()
                 form.data["seen_version"] = form.theirs_version
         article = obj or Article()
+        may_change = add or self.has_change_permission(request, obj)
         autosave = None
         if obj is not None and not form.is_bound:
             autosave = Autosave.objects.filter(user=request.user, article=obj).first()
             if autosave is not None and not autosave.differs_from(obj):
                 autosave = None
         context.update(
-            workflow_steps=workflow.available(request.user, article)
-            if self.has_change_permission(request, obj) or add
-            else [],
+            workflow_steps=workflow.available(request.user, article) if may_change else [],
             state_label=workflow.state_label(article) if obj else "New",
             review_note=obj.review_note if obj and obj.status == ArticleStatus.DRAFT else "",
             conflicts=form.conflicts,
@@ -418,7 +417,7 @@ class ArticleAdmin(PolicyAdminMixin, TagActionsMixin, CompareVersionAdmin):
             editor_urls={
                 "preview": reverse("admin:articles_article_preview"),
                 "autosave": reverse("admin:articles_article_autosave", args=[obj.pk])
-                if obj is not None and self.has_change_permission(request, obj)
+                if obj is not None and may_change
                 else "",
             },
         )

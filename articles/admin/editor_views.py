@@ -6,7 +6,7 @@ article the user may change, a step is taken only if workflow.check allows it.
 """
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -78,9 +78,10 @@ def take_step(request, pk: int, step: str):
     if chosen is None or chosen.needs_note or chosen.needs_time:
         change = reverse("admin:articles_article_change", args=[pk])
         return HttpResponseRedirect(change)  # a note or a time is asked for on the form
-    get_object_or_404(Article, pk=pk)
     try:
         article = workflow.perform(step, pk, user=request.user)
+    except Article.DoesNotExist:
+        raise Http404("No such article.") from None
     except workflow.WorkflowError as refusal:
         messages.error(request, str(refusal))
     else:
