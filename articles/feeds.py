@@ -9,6 +9,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from . import intersections, selectors
+from .dependencies import coverage_of, depends_on, list_key
 from .kinds import KINDS, kind_of
 from .page_meta import DEFAULT_DESCRIPTION, SITE_NAME, absolute_url
 from .timestamps import to_the_second
@@ -64,6 +65,7 @@ class LatestArticlesFeed(ArticleItemsMixin, SiteFeed):
         return absolute_url(reverse("home"))
 
     def items(self):
+        depends_on(list_key("article"))
         return selectors.published_articles().prefetch_related("tags")[:FEED_SIZE]
 
 
@@ -91,6 +93,7 @@ class EntityFeed(ArticleItemsMixin, SiteFeed):
         return absolute_url(obj.get_absolute_url())
 
     def items(self, obj):
+        depends_on(coverage_of(obj))
         field = kind_of(obj).article_field
         return (
             selectors.published_articles()
@@ -120,6 +123,7 @@ class IntersectionFeed(ArticleItemsMixin, SiteFeed):
         return absolute_url(intersections.intersection_url(*pair))
 
     def items(self, pair):
+        depends_on(*(coverage_of(obj) for obj in pair))
         return intersections.articles_about_both(*pair).prefetch_related("tags")[:FEED_SIZE]
 
 

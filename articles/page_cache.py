@@ -1,10 +1,18 @@
 """Whole-page caching for anonymous readers that is never stale.
 
-Every cached page is filed under the current *content version*. Any write to
-content bumps the version (articles/signals.py), so the next request renders
-afresh: nothing is purged, old entries simply stop being asked for and expire.
-A page is kept no longer than until the next scheduled publication, so a
-scheduled article appears on time without any purge.
+Every cached page is filed under the dependency keys of what it rendered
+(articles/dependencies.py), and a write invalidates, on commit, exactly the pages
+that carry the keys of what it changed (articles/signals.py); the pages live in
+articles/page_store.py. The same keys go out in the `Surrogate-Key` header, so an
+edge cache in front can be purged by key too. A page is kept no longer than until
+the next scheduled publication, so a scheduled article appears on time without
+any purge. `bump_content_version()` empties everything, for the rare change that
+touches every page (a restore, a deploy's new templates).
+
+One render per page at a time: a request that finds the page missing waits for the
+render already running (up to PAGE_CACHE_WAIT seconds); one that finds it expired
+gets the previous copy (`X-Page-Cache: stale`) meanwhile. A page made stale by a
+write is deleted, never served as the previous copy.
 
 What keys a page is its path and the query parameters its view reads
 (QUERY_PARAMETERS); the others (utm_*, cache busters) are dropped before the view
@@ -18,25 +26,29 @@ marker.
 
 import hashlib
 import logging
-import os
 import time
 from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.core.cache import cache
 from django.db import DatabaseError
 from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.http import http_date
 
-VERSION_KEY = "newsroom:content-version"
-CHANGED_KEY = "newsroom:content-changed-at"
-NEXT_PUBLICATION_KEY = "newsroom:next-publication:{version}"
-PAGE_KEY = "newsroom:page:{version}:{digest}"
+from . import dependencies, page_store
+
+NEXT_PUBLICATION = "next-publication"
 # Headers worth keeping with a cached page.
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Cache-Control", "Location")
+KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Language",
+    "Vary",
+    "Cache-Control",
+    "Location",
+    "Surrogate-Key",
+)
 
 logger = logging.getLogger(__name__)
 
@@ -54,59 +66,26 @@ QUERY_PARAMETERS = {
 SIGNED_IN_COOKIE = "newsroom_signed_in"
 
 
-def _version_is_shared_by_the_cache() -> bool:
-    # A local-memory cache is private to one process: gunicorn's other workers would
-    # never see a bump. Then the version lives in a file's modification time, which
-    # every process on the machine sees (one stat call a request).
-    return "LocMemCache" not in settings.CACHES["default"]["BACKEND"]
-
-
-def content_version() -> int:
-    if not _version_is_shared_by_the_cache():
-        path = settings.PAGE_CACHE_VERSION_FILE
-        try:
-            return path.stat().st_mtime_ns
-        except FileNotFoundError:
-            bump_content_version()
-            return path.stat().st_mtime_ns
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        cache.add(CHANGED_KEY, time.time(), timeout=None)
-        version = cache.get(VERSION_KEY, 1)
-    return version
-
-
-def content_changed_at() -> float:
-    if not _version_is_shared_by_the_cache():
-        return content_version() / 1e9
-    return cache.get(CHANGED_KEY) or time.time()
+def invalidate(keys) -> None:
+    """Make stale every cached page that carries one of `keys`."""
+    if keys:
+        page_store.store().invalidate(keys)
 
 
 def bump_content_version() -> None:
-    """Make every cached page stale at once (called on any content write)."""
-    if not _version_is_shared_by_the_cache():
-        path = settings.PAGE_CACHE_VERSION_FILE
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch()
-        # Nanoseconds, and never the same value twice, even for two writes in a row.
-        now = max(time.time_ns(), path.stat().st_mtime_ns + 1)
-        os.utime(path, ns=(now, now))
-        return
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet, or evicted
-        cache.set(VERSION_KEY, int(time.time() * 1000), timeout=None)
-    cache.set(CHANGED_KEY, time.time(), timeout=None)
+    """Make every cached page stale at once (a restore, new templates on deploy)."""
+    page_store.store().clear()
 
 
-def seconds_until_next_publication(version: int) -> float | None:
-    """How long until a scheduled article goes live, if one is waiting."""
+def seconds_until_next_publication() -> float | None:
+    """How long until a scheduled article goes live, if one is waiting. Kept in the
+    page store under `list:article`, which every schedule change invalidates."""
     from .models import Article, ArticleStatus
 
-    key = NEXT_PUBLICATION_KEY.format(version=version)
-    moment = cache.get(key)
-    if moment is None:
+    store = page_store.store()
+    entry = store.get(NEXT_PUBLICATION)
+    if entry is None or not entry.is_fresh:
+        since = store.begin()
         upcoming = (
             Article.objects.filter(status=ArticleStatus.PUBLISHED, published_at__gt=timezone.now())
             .order_by("published_at")
@@ -114,15 +93,20 @@ def seconds_until_next_publication(version: int) -> float | None:
             .first()
         )
         moment = upcoming.timestamp() if upcoming else 0.0
-        cache.set(key, moment, timeout=settings.PAGE_CACHE_SECONDS)
+        ttl = settings.PAGE_CACHE_SECONDS
+        entry = page_store.Entry(
+            moment, frozenset({dependencies.list_key("article")}), time.time() + ttl
+        )
+        store.put(NEXT_PUBLICATION, entry, ttl, since)
+    moment = entry.value
     return max(moment - time.time(), 0.0) if moment else None
 
 
-def page_ttl(version: int) -> int:
+def page_ttl() -> int:
     """Seconds to keep a page; 0 (do not keep) when the schedule cannot be read."""
     ttl = settings.PAGE_CACHE_SECONDS
     try:
-        wait = seconds_until_next_publication(version)
+        wait = seconds_until_next_publication()
     except DatabaseError as error:
         # A page that needs no database (robots.txt) was rendered with it down: serve
         # it, but uncached, since a scheduled article might be due before the TTL.
@@ -217,7 +201,7 @@ class AnonymousPageCacheMiddleware:
         # The cache is keyed without the Host, so refuse a Host Django would refuse
         # (DisallowedHost: a 400) before answering from it.
         request.get_host()
-        if settings.PAGE_CACHE_SECONDS and _cacheable_request(request):
+        if _cacheable_request(request):
             response = self._from_cache(request)
         else:
             response = self.get_response(request)
@@ -226,38 +210,62 @@ class AnonymousPageCacheMiddleware:
 
     def _from_cache(self, request):
         query = _keep_keyed_parameters(request)
-        version = content_version()
+        if not settings.PAGE_CACHE_SECONDS:
+            return self._render(request, None, None)
         digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
-        key = PAGE_KEY.format(version=version, digest=digest)
-        cached = cache.get(key)
-        if cached is not None:
-            return self._rebuild(cached, hit=True)
-        response = self.get_response(request)
+        store = page_store.store()
+        entry = store.get(digest)
+        if entry is not None and entry.is_fresh:
+            return self._rebuild(entry, "hit")
+        if store.try_lock(digest):
+            try:
+                return self._render(request, digest, store)
+            finally:
+                store.unlock(digest)
+        if entry is not None:  # expired, and another request is rendering it
+            return self._rebuild(entry, "stale")
+        deadline = time.monotonic() + settings.PAGE_CACHE_WAIT
+        while time.monotonic() < deadline and store.is_locked(digest):
+            time.sleep(0.005)
+            entry = store.get(digest)
+            if entry is not None and entry.is_fresh:
+                return self._rebuild(entry, "hit")
+        return self._render(request, digest, store)
+
+    def _render(self, request, digest, store):
+        since = store.begin() if store else 0
+        with dependencies.recording() as recorder:
+            response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             return response  # signed in without the marker: never cache their page
-        if _cacheable_response(response):
-            ttl = page_ttl(version)
-            digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
+        if not _cacheable_response(response):
+            return response
+        keys = recorder.result()
+        response["Surrogate-Key"] = " ".join(sorted(keys))
+        digest_of_body = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
+        now = time.time()
+        response["ETag"] = f'"{digest_of_body}"'
+        response["Last-Modified"] = http_date(now)
+        response["X-Page-Cache"] = "miss"
+        if store is not None:
+            ttl = page_ttl()
             stored = {
                 "content": response.content,
                 "headers": {h: response[h] for h in KEPT_HEADERS if h in response},
-                "etag": f'"{digest}"',
-                "last_modified": http_date(content_changed_at()),
+                "etag": response["ETag"],
+                "last_modified": response["Last-Modified"],
             }
-            if ttl > 0:
-                cache.set(key, stored, timeout=ttl)
-            response["ETag"] = stored["etag"]
-            response["Last-Modified"] = stored["last_modified"]
-            response["X-Page-Cache"] = "miss"
+            store.put(digest, page_store.Entry(stored, frozenset(keys), now + ttl), ttl, since)
         return response
 
     @staticmethod
-    def _rebuild(stored: dict, *, hit: bool) -> HttpResponse:
+    def _rebuild(entry, state: str) -> HttpResponse:
+        stored = entry.value
         response = HttpResponse(stored["content"])
         for header, value in stored["headers"].items():
             response[header] = value
         response["ETag"] = stored["etag"]
         response["Last-Modified"] = stored["last_modified"]
-        response["X-Page-Cache"] = "hit" if hit else "miss"
+        response["X-Page-Cache"] = state
         return response

@@ -1,27 +1,62 @@
-"""What follows any write to content: cached pages go stale, social cards are drawn.
+"""What follows any write to content: the pages that show it go stale, social cards
+are drawn, stored article bodies are brought up to date.
 
 A signal is the one hook every write path shares (admin, bulk actions, fixtures,
-the shell), which is what invalidation needs; see articles/page_cache.py.
+the shell, any API), which is what invalidation needs. What a write changes is
+decided in articles/dependencies.py; where the pages live, in articles/page_store.py.
 """
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_save
 
-from .page_cache import bump_content_version
+from . import dependencies
+from .page_cache import invalidate
 from .social_cards import ensure_card
 
 
-def _content_changed(sender, using=None, **kwargs):
-    # The bump that counts is the one after commit: until then other connections
-    # still read the old row, and a reader in that gap would file the old page
-    # under a version bumped inside the transaction, where it would stay for up
-    # to PAGE_CACHE_SECONDS (a takedown that does not take). The bump now, inside
-    # the transaction, is kept for code that renders on the writing connection
-    # before it commits (the test suite's transactions never commit); it costs
-    # one more increment and cannot make a page staler. Outside a transaction
+def _invalidate(keys, using):
+    # The invalidation that counts is the one after commit: until then other
+    # connections still read the old row. The one now, inside the transaction, is
+    # for code that renders on the writing connection before it commits (the test
+    # suite's transactions never commit); it cannot make a page staler. A reader
+    # that rendered the old row in the gap cannot file it either: the store refuses
+    # a page whose keys were invalidated while it rendered. Outside a transaction
     # on_commit runs at once.
-    bump_content_version()
-    transaction.on_commit(bump_content_version, using=using)
+    invalidate(keys)
+    transaction.on_commit(lambda: invalidate(keys), using=using)
+
+
+def _remember_listing(sender, instance, raw=False, **kwargs):
+    """Before an article is saved: where it was listed, to tell if that changes."""
+    if instance.pk and not raw:
+        row = sender.objects.filter(pk=instance.pk).values_list("status", "published_at").first()
+        instance._listing_before = tuple(row) if row else None
+
+
+def _saved(sender, instance, created=False, raw=False, using=None, **kwargs):
+    # Fixtures (raw) are judged as new rows: everything they touch goes stale.
+    before = instance.__dict__.pop("_listing_before", None)
+    _invalidate(dependencies.keys_for_save(instance, created=created or raw, before=before), using)
+
+
+def _deleted(sender, instance, using=None, **kwargs):
+    _invalidate(dependencies.keys_for_save(instance, created=False, deleted=True), using)
+
+
+def _linked(sender, instance, action, reverse, model, pk_set, using=None, **kwargs):
+    if action == "pre_clear":
+        # The links about to go: read them now, they are gone by post_clear.
+        field = "article_id" if reverse else f"{dependencies.row_kind(model)}_id"
+        own = f"{dependencies.row_kind(type(instance))}_id"
+        instance._cleared = set(
+            sender.objects.filter(**{own: instance.pk}).values_list(field, flat=True)
+        )
+        return
+    if action == "post_clear":
+        pk_set = getattr(instance, "_cleared", set())
+    elif action not in ("post_add", "post_remove"):
+        return
+    _invalidate(dependencies.keys_for_m2m(instance, model, pk_set, reverse=reverse), using)
 
 
 def _draw_card(sender, instance, raw=False, using=None, **kwargs):
@@ -34,21 +69,22 @@ def _draw_card(sender, instance, raw=False, using=None, **kwargs):
 def connect():
     from django.apps import apps
 
+    from .kinds import ENTITY_KINDS
     from .models import Article, Autosave, Company, Event, Person, Tag
 
     for model in (Article, Company, Person, Event, Tag):
         post_save.connect(_draw_card, sender=model, dispatch_uid=f"card-{model.__name__}")
 
+    pre_save.connect(_remember_listing, sender=Article, dispatch_uid="cache-listing")
     for model in apps.get_app_config("articles").get_models():
         if model is Autosave:  # an editor's autosaved copy is on no page
             continue
-        post_save.connect(_content_changed, sender=model, dispatch_uid=f"cache-{model.__name__}")
-        post_delete.connect(
-            _content_changed, sender=model, dispatch_uid=f"cache-d-{model.__name__}"
+        name = model.__name__
+        post_save.connect(_saved, sender=model, dispatch_uid=f"cache-{name}")
+        post_delete.connect(_deleted, sender=model, dispatch_uid=f"cache-d-{name}")
+        post_init.connect(
+            dependencies.record_instance, sender=model, dispatch_uid=f"cache-i-{name}"
         )
-    from .kinds import ENTITY_KINDS
-    from .models import Article
-
     for field in (kind.article_field for kind in ENTITY_KINDS.values()):
         through = getattr(Article, field).through
-        m2m_changed.connect(_content_changed, sender=through, dispatch_uid=f"cache-m2m-{field}")
+        m2m_changed.connect(_linked, sender=through, dispatch_uid=f"cache-m2m-{field}")

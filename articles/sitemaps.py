@@ -6,7 +6,8 @@ from django.db.models import Max
 from django.urls import reverse
 
 from . import selectors
-from .kinds import ENTITY_KINDS, KINDS
+from .dependencies import depends_on, list_key
+from .kinds import ENTITY_KINDS, KINDS, kind_of
 from .models import Tag
 
 
@@ -25,6 +26,7 @@ class ArticleSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
+        depends_on(list_key("article"))
         return selectors.published_articles()
 
     def lastmod(self, article):
@@ -38,6 +40,7 @@ class EntitySitemap(Sitemap):
         self.model = model
 
     def items(self):
+        depends_on(list_key(kind_of(self.model).name))
         return self.model.objects.public().order_by("pk")
 
     def lastmod(self, entity):
@@ -48,6 +51,7 @@ class TagSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
+        depends_on(list_key("tag"))
         return Tag.objects.public().order_by("pk")
 
 
@@ -58,6 +62,7 @@ class SectionSitemap(Sitemap):
     names = ("home", "article_list", *(kind.list_url_name for kind in KINDS.values()))
 
     def items(self):
+        depends_on(list_key("article"))
         latest = selectors.published_articles().aggregate(latest=Max("updated_at"))["latest"]
         return [(name, latest) for name in self.names]
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import (
+    dependencies,
     editorial,
     intersections,
     keyset,
@@ -21,6 +22,7 @@ from . import (
     structured_data,
     topic_pages,
 )
+from .dependencies import about, coverage_of, depends_on, list_key
 from .models import Article, Company, Event, Person, Role, Tag
 from .page_meta import SITE_NAME, PageMeta, absolute_url, feed_links
 from .rendering import render_article_body
@@ -87,6 +89,8 @@ class HomeView(PageMetaMixin, TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
+        # "In the news" counts coverage: any article linked or unlinked may move it.
+        depends_on(list_key("article"), *(list_key(kind) for kind in kinds.KINDS))
         front = selectors.front_page()
         upcoming, recent = selectors.dated_events()
         lead = front["articles"][0] if front["articles"] else None
@@ -117,6 +121,7 @@ class ArticleListView(PageMetaMixin, TemplateView):
     template_name = "articles/article_list.html"
 
     def get_context_data(self, **kwargs):
+        depends_on(list_key("article"))
         listing = keyset.page(
             selectors.article_listing(), self.request.GET.get("before"), PAGE_SIZE
         )
@@ -139,6 +144,16 @@ class ArticleDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
+        # Its related articles are drawn from what it shares with others: an article
+        # entering or leaving any of those lists may change them.
+        depends_on(
+            about(article),
+            *(
+                coverage_of(obj)
+                for kind in kinds.KINDS.values()
+                for obj in getattr(article, kind.article_field).all()
+            ),
+        )
         self.images = renditions(article.image)
         return super().get_context_data(
             body_html=render_article_body(article),
@@ -180,6 +195,7 @@ class EntityListView(PageMetaMixin, ListView):
         return queryset
 
     def get_context_data(self, **kwargs):
+        depends_on(list_key(dependencies.row_kind(self.model)))
         context = super().get_context_data(heading=self.heading, **kwargs)
         # Counted for this page's rows only, so a deep page costs what the first does.
         counts = selectors.coverage_counts(context["object_list"])
@@ -236,6 +252,7 @@ class TopicDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
         return selectors.visible_to(self.request.user, super().get_queryset())
 
     def get_context_data(self, **kwargs):
+        depends_on(about(self.object), coverage_of(self.object))
         self.page = type(self).build_page(self.object)
         return super().get_context_data(**self.page.context(), **kwargs)
 
@@ -299,6 +316,7 @@ class TagListView(PageMetaMixin, ListView):
     template_name = "articles/tag_list.html"
 
     def get_queryset(self):
+        depends_on(list_key("tag"))
         return selectors.tags_with_counts()
 
     def get_meta(self):
@@ -337,6 +355,7 @@ class TagGroupView(PageMetaMixin, ListView):
         if self.kwargs["group"] not in selectors.TAG_GROUPS:
             raise Http404("No such group.")
         self.tag = get_object_or_404(Tag.objects.public(), slug=self.kwargs["slug"])
+        depends_on(coverage_of(self.tag))
         return selectors.tagged_queryset(tag=self.tag, group=self.kwargs["group"])
 
     def paginate_queryset(self, queryset, page_size):
@@ -380,6 +399,7 @@ class IntersectionView(PageMetaMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         first, second = self.pair
+        depends_on(*(key for obj in self.pair for key in (about(obj), coverage_of(obj))))
         return super().get_context_data(
             first=first,
             second=second,
@@ -421,6 +441,8 @@ class SearchView(PageMetaMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.get("q", "")[:200].strip()
+        # Any new or renamed row may match: search results depend on every listing.
+        depends_on(list_key("article"), *(list_key(kind) for kind in kinds.KINDS))
         results = search.search(query)
         articles = [
             (article, search.snippet(article.body, results.terms))

@@ -197,13 +197,41 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Per worker; Django's default of 300 entries is too few for the social cards
+    # and fragments a site of thousands of pages keeps (pages have their own store).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
-# Whole pages for anonymous readers (articles/page_cache.py); 0 turns it off.
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+
+def env_number(name: str, default: str, kind=int):
+    raw = os.environ.get(name, default)
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number of the right kind (≥ 0).")
+    return value
+
+
+# Whole pages for anonymous readers (articles/page_cache.py, page_store.py); 0 turns
+# it off. In Redis when REDIS_URL is set, otherwise in each worker's memory, up to
+# PAGE_CACHE_MAX_MB (compressed; about 12 KB a page, so 64 MB holds ~5,000 pages).
+PAGE_CACHE_SECONDS = env_number("PAGE_CACHE_SECONDS", "300")
+PAGE_CACHE_MAX_MB = env_number("PAGE_CACHE_MAX_MB", "64", float)
+# An expired page is kept this long to serve while one request renders it anew.
+PAGE_CACHE_GRACE = env_number("PAGE_CACHE_GRACE", "60", float)
+# How long a request waits for another's render of the same page before its own.
+PAGE_CACHE_WAIT = env_number("PAGE_CACHE_WAIT", "2", float)
 PAGE_CACHE_SKIP_PREFIXES = (f"/{ADMIN_PATH}", "/media/")
-# With the local-memory cache, where the content version lives for all workers.
-PAGE_CACHE_VERSION_FILE = VAR_DIR / "content-version"
+# With the local store: the journal through which every worker on this machine
+# learns what was invalidated; started anew past PAGE_CACHE_JOURNAL_MAX_BYTES.
+PAGE_CACHE_JOURNAL = VAR_DIR / "page-invalidations"
+PAGE_CACHE_JOURNAL_MAX_BYTES = 4 * 1024 * 1024
 
 # --- Content-Security-Policy (django-csp) -------------------------------------------
 # No inline script anywhere (JSON-LD blocks are data, which CSP does not run).

@@ -57,12 +57,18 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def empty_cache(settings, tmp_path):
-    """Each test starts with an empty cache (the page cache lives there)."""
+    """Each test starts with an empty cache and page store, its journal its own."""
     from django.core.cache import cache
 
-    settings.PAGE_CACHE_VERSION_FILE = tmp_path / "content-version"
+    from articles import page_store
+
+    settings.PAGE_CACHE_JOURNAL = tmp_path / "page-invalidations"
     cache.clear()
+    page_store.reset()
+    page_store.store().clear()
     yield
+    page_store.store().clear()
+    page_store.reset()
     cache.clear()
 
 

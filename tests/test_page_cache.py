@@ -9,7 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import page_cache
+from articles import page_cache, page_store
 from articles.models import ArticleStatus, Company
 
 from .conftest import REPORT_SLUG
@@ -65,22 +65,27 @@ def test_tagging_and_linking_show_at_once(client, report):
 def test_pages_are_kept_no_longer_than_the_next_scheduled_publication(client, report, monkeypatch):
     make_article("soon", published_at=timezone.now() + timedelta(seconds=90))
     stored = {}
-    real_set = page_cache.cache.set
+    store = page_store.store()
+    real_put = store.put
 
-    def spy(key, value, timeout=None, **kwargs):
-        if key.startswith("newsroom:page:"):
-            stored[key] = timeout
-        return real_set(key, value, timeout, **kwargs)
+    def spy(digest, entry, ttl, since):
+        stored[digest] = ttl
+        return real_put(digest, entry, ttl, since)
 
-    monkeypatch.setattr(page_cache.cache, "set", spy)
+    monkeypatch.setattr(store, "put", spy)
     get(client, "/")
-    [timeout] = stored.values()
+    [timeout] = [ttl for digest, ttl in stored.items() if digest != page_cache.NEXT_PUBLICATION]
     assert 0 < timeout <= 90
 
 
 def test_with_nothing_scheduled_pages_keep_the_default_time(client, report, settings):
-    version = page_cache.content_version()
-    assert page_cache.page_ttl(version) == settings.PAGE_CACHE_SECONDS
+    assert page_cache.page_ttl() == settings.PAGE_CACHE_SECONDS
+
+
+def test_scheduling_an_article_shortens_what_is_already_known(client, report):
+    assert page_cache.seconds_until_next_publication() is None
+    make_article("later", published_at=timezone.now() + timedelta(seconds=120))
+    assert 0 < page_cache.seconds_until_next_publication() <= 120
 
 
 def test_conditional_get_answers_304(client, report):
@@ -115,24 +120,28 @@ def test_search_hits_are_cached(client, report):
     assert client.get("/search/", {"q": "Shanghai"})["X-Page-Cache"] == "hit"
 
 
-def test_workers_of_one_machine_share_the_version(settings, tmp_path):
-    """With the local-memory cache, the version is a file every worker reads."""
+def test_workers_of_one_machine_share_invalidations(settings, client, report):
+    """With the local store, another process's save reaches this one's pages."""
     import subprocess
     import sys
     from pathlib import Path
 
-    version_file = tmp_path / "shared-version"
-    settings.PAGE_CACHE_VERSION_FILE = version_file
-    before = page_cache.content_version()
+    if settings.REDIS_URL:
+        pytest.skip("the pages live in Redis, shared by every process")
+    assert get(client, COMPANY)[0]["X-Page-Cache"] == "miss"
+    assert get(client, "/companies/abbisko/")[0]["X-Page-Cache"] == "miss"
+    company = Company.objects.get(slug="astrazeneca")
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='newsroom.settings'; "
         "django.setup(); from django.conf import settings; from pathlib import Path; "
-        f"settings.PAGE_CACHE_VERSION_FILE = Path({str(version_file)!r}); "
-        "from articles.page_cache import bump_content_version; bump_content_version()"
+        f"settings.PAGE_CACHE_JOURNAL = Path({str(settings.PAGE_CACHE_JOURNAL)!r}); "
+        "from articles.page_cache import invalidate; "
+        f"invalidate({{'list:company:{company.pk}'}})"
     )
     root = Path(__file__).resolve().parent.parent
     subprocess.run([sys.executable, "-c", code], cwd=root, check=True, timeout=60)
-    assert page_cache.content_version() != before
+    assert get(client, COMPANY)[0]["X-Page-Cache"] == "miss"  # it declared list:company:N
+    assert get(client, "/companies/abbisko/")[0]["X-Page-Cache"] == "hit"  # it did not
 
 
 @pytest.mark.django_db(transaction=True)
