@@ -9,7 +9,7 @@ MANAGE := $(PY) manage.py
 
 .DEFAULT_GOAL := help
 .PHONY: help run setup test test-a-year-ahead fonts lint migrations-check check-fixtures lock clean \
-	bench bench-admin load-test
+	bench bench-admin bench-newsroom load-test
 
 help:
 	@echo "make run               set up and serve http://127.0.0.1:$(PORT)/ (PORT=... to change)"
@@ -23,6 +23,7 @@ help:
 	@echo "make fonts             refresh static/fonts from the pinned @fontsource packages"
 	@echo "make bench             benchmark with wrk on generated data (see docs/performance.md)"
 	@echo "make bench-admin       time the admin pages, report alone and BENCH_ARTICLES generated"
+	@echo "make bench-newsroom    readers on a Zipf mix while an editor saves (docs/performance.md)"
 	@echo "make load-test         readers and editors at once (LOAD_SECONDS=60, docs/load-test.md)"
 	@echo "make clean             remove the virtualenv and collected static files"
 
@@ -98,6 +99,10 @@ migrations-check: $(VENV)/.runtime
 check-fixtures: $(VENV)/.runtime
 	$(MANAGE) check_fixtures
 
+# The benchmarks and the load test run tooling that production settings leave out
+# (newsroom/devtools); the server they measure still runs without it.
+bench bench-admin bench-newsroom load-test: export NEWSROOM_DEVTOOLS = 1
+
 # The benchmark: its own database (SQLite in var/ unless DATABASE_URL says otherwise),
 # filled once with BENCH_ARTICLES synthetic articles (0: the report alone).
 BENCH_ARTICLES ?= 100000
@@ -111,6 +116,18 @@ bench: $(VENV)/.runtime
 	if [ "$(BENCH_ARTICLES)" != 0 ]; then \
 	  $(MANAGE) generate_demo_content --if-missing --articles $(BENCH_ARTICLES); fi && \
 	$(MANAGE) benchmark $(BENCH_ARGS)
+
+# The newsroom at work (issue 13): a Zipf mix of readers while an editor saves, on the
+# same database as `make bench`; REDIS_URL puts the page cache in Redis.
+bench-newsroom: $(VENV)/.runtime
+	@command -v wrk >/dev/null || { echo "make bench-newsroom needs wrk (apt-get install wrk)"; exit 1; }
+	@mkdir -p var
+	export DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE)}"; \
+	$(MANAGE) migrate --noinput --verbosity 0 && \
+	$(MANAGE) load_report --if-missing && \
+	if [ "$(BENCH_ARTICLES)" != 0 ]; then \
+	  $(MANAGE) generate_demo_content --if-missing --articles $(BENCH_ARTICLES); fi && \
+	$(MANAGE) bench_newsroom $(BENCH_ARGS)
 
 # The editors' pages: server time with the report alone, then on the benchmark
 # database of BENCH_ARTICLES generated articles (docs/performance.md, "Admin pages").

@@ -111,6 +111,10 @@ INSTALLED_APPS = [
     "reversion_compare",
     "articles",
 ]
+# Benchmarks, the load test and demo content: production settings do not install them.
+DEVTOOLS = env_bool("NEWSROOM_DEVTOOLS", DEBUG)
+if DEVTOOLS:
+    INSTALLED_APPS.append("newsroom.devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -26,3 +26,9 @@ STATIC_ROOT = VAR_DIR / "test-staticfiles"  # noqa: F405
 
 # Hashing cost belongs to production; here it only slows every login down.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The suite tests the benchmarks and the demo-content generator, which production
+# settings leave out (NEWSROOM_DEVTOOLS).
+if "newsroom.devtools" not in INSTALLED_APPS:  # noqa: F405
+    INSTALLED_APPS = [*INSTALLED_APPS, "newsroom.devtools"]  # noqa: F405
+DEVTOOLS = True

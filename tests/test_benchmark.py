@@ -4,8 +4,8 @@ import subprocess
 
 import pytest
 
-from articles.management.commands import benchmark
-from articles.management.commands.benchmark import Command
+from newsroom.devtools.management.commands import benchmark
+from newsroom.devtools.management.commands.benchmark import Command
 
 WRK_OUTPUT = """Running 8s test @ http://127.0.0.1:8000/
   2 threads and 16 connections
@@ -44,6 +44,19 @@ def test_writes_one_section_per_database_and_replaces_it(tmp_path, monkeypatch):
     assert text.startswith("# Performance\n\nIntro.")
     assert "second table" in text and "first table" not in text and "pg table" in text
     assert text.count("## sqlite, 1 articles") == 1
+
+
+def test_a_new_section_can_go_above_a_marked_line(tmp_path, monkeypatch):
+    doc = tmp_path / "performance.md"
+    doc.write_text("# Performance\n\nNotes.\n\n<!-- tables above -->\n\n## Later\n")
+    monkeypatch.setattr(benchmark, "DOC", doc)
+    Command.write("run one", "table one\n", before="<!-- tables above -->")
+    Command.write("run two", "table two\n", before="<!-- tables above -->")
+    Command.write("run one", "table one again\n", before="<!-- tables above -->")
+    text = doc.read_text()
+    assert text.index("Notes.") < text.index("table one again") < text.index("table two")
+    assert text.index("table two") < text.index("<!-- tables above -->") < text.index("## Later")
+    assert "table one\n" not in text
 
 
 @pytest.mark.django_db

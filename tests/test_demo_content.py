@@ -1,8 +1,14 @@
+import math
+import random
+import re
+from collections import Counter
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from articles.models import Article, Company, Event, Person, Tag
+from newsroom.devtools.prose import ZipfProse, vocabulary
 
 from .snapshots import content_snapshot
 
@@ -47,11 +53,13 @@ def test_tags_have_a_long_tail(db):
 
 def test_deterministic_for_a_seed(db):
     generate(seed=7)
-    first = demo_names()
+    first, first_bodies = demo_names(), demo_bodies()
     generate(seed=7, replace=True)
     assert demo_names() == first
+    assert demo_bodies() == first_bodies
     generate(seed=8, replace=True)
     assert demo_names() != first
+    assert demo_bodies() != first_bodies
 
 
 def test_refuses_to_double_up_and_replace_keeps_the_report(report):
@@ -75,3 +83,58 @@ def test_demo_articles_are_searchable(db):
     article = Article.objects.filter(slug__startswith="demo-", status="published").first()
     word = article.title.split()[0]
     assert article in ranked_articles([word], limit=500)
+
+
+# --- the prose: Zipf's law over a large vocabulary ------------------------------------
+
+WORD = re.compile(r"[a-z]+")
+
+
+def demo_bodies() -> list[str]:
+    return list(
+        Article.objects.filter(slug__startswith="demo-")
+        .order_by("pk")
+        .values_list("body", flat=True)
+    )
+
+
+def test_the_vocabulary_is_large_distinct_and_the_same_every_run():
+    words = vocabulary()
+    assert len(words) >= 20_000
+    assert len(set(words)) == len(words)
+    assert words[:3] == ("the", "of", "and")  # real words head the ranking
+    assert all(WORD.fullmatch(word) for word in words)
+
+
+def test_word_frequencies_follow_zipfs_law(db):
+    generate()
+    counts = Counter(word for body in demo_bodies() for word in WORD.findall(body.lower()))
+    ranked = [count for _, count in counts.most_common()]
+    # With s about 1.05 the top word is some 11 times as common as the tenth...
+    assert 6 < ranked[0] / ranked[9] < 20
+    # ...and the log-log slope over the first hundred ranks is close to -s.
+    xs = [math.log(rank) for rank in range(1, 101)]
+    ys = [math.log(count) for count in ranked[:100]]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mean_x) ** 2 for x in xs
+    )
+    assert -1.3 < slope < -0.8
+    assert len(counts) > 3_000  # far more than the old 40 words, even in 300 articles
+
+
+def test_a_mid_ranked_word_matches_only_a_few_articles(db):
+    from articles.search import ranked_articles
+
+    generate()
+    bodies = [set(WORD.findall(body.lower())) for body in demo_bodies()]
+    common, mid = vocabulary()[0], vocabulary()[1_000]
+    assert sum(common in words for words in bodies) > 0.9 * len(bodies)
+    assert sum(mid in words for words in bodies) < 0.05 * len(bodies)
+    # The search engine agrees: the mid-ranked word finds a handful, not the archive.
+    assert len(ranked_articles([mid], limit=500)) < 0.05 * len(bodies)
+
+
+def test_sentences_keep_the_names_they_mention():
+    sentence = ZipfProse().sentence(random.Random(1), names=["Acme Pharma"])
+    assert "Acme Pharma" in sentence and sentence.endswith(".") and sentence[0].isupper()

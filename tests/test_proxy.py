@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from articles.local_server import free_port, start_gunicorn
+from newsroom.devtools.local_server import free_port, start_gunicorn
 
 from .tools import require
 

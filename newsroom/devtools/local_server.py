@@ -1,5 +1,5 @@
 """Start the site under gunicorn on loopback, with production settings, for the
-benchmark and the load test (plain HTTP: DJANGO_HTTPS=false)."""
+benchmarks and the load test (plain HTTP: DJANGO_HTTPS=false)."""
 
 import os
 import secrets
@@ -43,6 +43,8 @@ def start_gunicorn(*, workers: int, env: dict, output) -> tuple[subprocess.Popen
             "DJANGO_DEBUG": "false",
             "DJANGO_HTTPS": "false",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
+            # The server measured is production's: without the tooling that runs it.
+            "NEWSROOM_DEVTOOLS": "false",
             **env,
         },
         stdout=output,

@@ -17,8 +17,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 
-from articles.local_server import start_gunicorn
 from articles.models import Article
+from newsroom.devtools.local_server import start_gunicorn
 
 from .benchmark import machine
 

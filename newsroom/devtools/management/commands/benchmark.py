@@ -29,8 +29,8 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from articles import keyset, selectors
-from articles.local_server import start_gunicorn
 from articles.models import Article, Company, Event, Person, Tag
+from newsroom.devtools.local_server import start_gunicorn
 
 DOC = settings.BASE_DIR / "docs" / "performance.md"
 
@@ -52,6 +52,19 @@ def machine() -> str:
         f"{os.cpu_count()} × {cpu}{memory}; {platform.system()} {platform.release()}; "
         f"Python {platform.python_version()}, Django {django.get_version()}"
     )
+
+
+def parse_wrk(output: str) -> dict:
+    """Requests per second, median and 99th percentile latency and errors from wrk's
+    report (run with --latency)."""
+    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.MULTILINE))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": latency.get("50", "?"),
+        "p99": latency.get("99", "?"),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
 
 
 class Command(BaseCommand):
@@ -158,14 +171,7 @@ class Command(BaseCommand):
             text=True,
             check=True,
         ).stdout
-        latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.MULTILINE))
-        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-        return {
-            "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-            "p50": latency.get("50", "?"),
-            "p99": latency.get("99", "?"),
-            "errors": int(errors.group(1)) if errors else 0,
-        }
+        return parse_wrk(output)
 
     @staticmethod
     def worker_rss(master_pid) -> float:
@@ -216,7 +222,9 @@ class Command(BaseCommand):
         return "\n".join(lines) + "\n"
 
     @staticmethod
-    def write(label: str, table: str) -> None:
+    def write(label: str, table: str, *, before: str | None = None) -> None:
+        """Put `table` under a heading `label`, replacing an earlier one; a new section
+        goes just before the line `before` when the document has it, else at the end."""
         text = DOC.read_text() if DOC.exists() else "# Performance\n"
         start, end = f"<!-- bench:{label} -->", f"<!-- /bench:{label} -->"
         section = f"{start}\n## {label}\n\n{table}{end}"
@@ -224,6 +232,8 @@ class Command(BaseCommand):
             text = re.sub(
                 re.escape(start) + r".*?" + re.escape(end), lambda _: section, text, flags=re.DOTALL
             )
+        elif before and before in text:
+            text = text.replace(before, section + "\n\n" + before, 1)
         else:
             text = text.rstrip() + "\n\n" + section + "\n"
         DOC.write_text(text)
