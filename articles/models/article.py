@@ -5,11 +5,11 @@ import re
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from ..image_uploads import validate_image_upload
+from ..slug_urls import slug_path
 from ..slugs import unique_slug
 from .citations import DatePrecision, format_partial_date, machine_partial_date
 from .naturalkeys import SlugNaturalKeyManager, SlugNaturalKeyMixin, choice_constraint
@@ -212,7 +212,7 @@ class Article(SlugNaturalKeyMixin, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("article_detail", kwargs={"slug": self.slug})
+        return slug_path("article_detail", self.slug)
 
     @property
     def is_live(self) -> bool:

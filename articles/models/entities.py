@@ -1,11 +1,11 @@
 """The things reports are about: companies and organisations, people and events."""
 
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from ..image_uploads import validate_image_upload
+from ..slug_urls import slug_path
 from ..slugs import unique_slug
 from .citations import DatePrecision, format_partial_date
 from .naturalkeys import SlugNaturalKeyManager, SlugNaturalKeyMixin, choice_constraint
@@ -101,7 +101,7 @@ class Company(NamedEntity):
         constraints = [choice_constraint("kind", CompanyKind, "company_kind_valid")]
 
     def get_absolute_url(self):
-        return reverse("company_detail", kwargs={"slug": self.slug})
+        return slug_path("company_detail", self.slug)
 
 
 class Person(NamedEntity):
@@ -113,7 +113,7 @@ class Person(NamedEntity):
         verbose_name_plural = "people"
 
     def get_absolute_url(self):
-        return reverse("person_detail", kwargs={"slug": self.slug})
+        return slug_path("person_detail", self.slug)
 
 
 class EventKind(models.TextChoices):
@@ -190,7 +190,7 @@ class Event(NamedEntity):
         ]
 
     def get_absolute_url(self):
-        return reverse("event_detail", kwargs={"slug": self.slug})
+        return slug_path("event_detail", self.slug)
 
     @property
     def when(self) -> str:

@@ -1,9 +1,9 @@
 """Typed tags: one Tag table and one tagged-item table for every content model."""
 
 from django.db import models
-from django.urls import reverse
 from taggit.models import GenericTaggedItemBase, NaturalKeyManager, TagBase
 
+from ..slug_urls import slug_path
 from ..slugs import base_slug
 from .naturalkeys import choice_constraint
 
@@ -89,7 +89,7 @@ class Tag(TagBase):
         constraints = [choice_constraint("kind", TagKind, "tag_kind_valid")]
 
     def get_absolute_url(self):
-        return reverse("tag_detail", kwargs={"slug": self.slug})
+        return slug_path("tag_detail", self.slug)
 
     def slugify(self, tag, i=None):
         # taggit's default drops every non-Latin letter ("北京" would have no slug).
