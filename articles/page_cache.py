@@ -66,6 +66,11 @@ QUERY_PARAMETERS = {
 SIGNED_IN_COOKIE = "newsroom_signed_in"
 
 
+def digest_of(path: str, query: str) -> str:
+    """The name a page is filed under: its path and the query parameters kept."""
+    return hashlib.sha256(f"{path}?{query}".encode()).hexdigest()
+
+
 def invalidate(keys) -> None:
     """Make stale every cached page that carries one of `keys`."""
     if keys:
@@ -212,7 +217,7 @@ class AnonymousPageCacheMiddleware:
         query = _keep_keyed_parameters(request)
         if not settings.PAGE_CACHE_SECONDS:
             return self._render(request, None, None)
-        digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
+        digest = digest_of(request.path, query)
         store = page_store.store()
         entry = store.get(digest)
         if entry is not None and entry.is_fresh:

@@ -91,7 +91,9 @@ class LocalStore:
         if first:
             self.position = (stat.st_ino, stat.st_size)
             return
-        if stat.st_ino != inode or stat.st_size < offset:
+        if inode is None:
+            offset = 0  # the first journal since we started: read it all
+        elif stat.st_ino != inode or stat.st_size < offset:
             self._drop_all()  # rotated: what we missed is unknown, so everything goes
             offset = 0
         if stat.st_size == offset and stat.st_ino == inode:

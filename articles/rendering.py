@@ -85,10 +85,24 @@ def render_article_body(article) -> str:
     html = render_markdown(article.body)
     if not article.autolink:
         return html
+    return link_entities(html, _linkables(article), _kept_whole(article))
+
+
+def body_inputs(article) -> list:
+    """Everything render_article_body(article) reads, for stored_bodies' digest."""
+    linkables = _linkables(article) if article.autolink else []
+    return [
+        article.body,
+        article.autolink,
+        [(item.key, item.names, item.url, item.title) for item in linkables],
+        list(_kept_whole(article)) if article.autolink else [],
+    ]
+
+
+def _kept_whole(article) -> tuple[str, ...]:
     titles = [role.title for person in article.people.all() for role in person.roles.all()]
     # The whole title and each of its parts ("International and China president").
-    keep_whole = (*titles, *(part.strip() for t in titles for part in t.split(",")))
-    return link_entities(html, _linkables(article), keep_whole)
+    return (*titles, *(part.strip() for t in titles for part in t.split(",")))
 
 
 def _linkables(article) -> list[Linkable]:

@@ -9,7 +9,7 @@ decided in articles/dependencies.py; where the pages live, in articles/page_stor
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_save
 
-from . import dependencies
+from . import dependencies, stored_bodies
 from .page_cache import invalidate
 from .social_cards import ensure_card
 
@@ -59,6 +59,37 @@ def _linked(sender, instance, action, reverse, model, pk_set, using=None, **kwar
     _invalidate(dependencies.keys_for_m2m(instance, model, pk_set, reverse=reverse), using)
 
 
+def _articles_rendering(instance) -> list[int]:
+    """The articles whose stored body may show `instance` (see stored_bodies)."""
+    from .models import Article, Role, TaggedItem
+
+    if isinstance(instance, Article):
+        return [instance.pk]
+    if isinstance(instance, TaggedItem):
+        return [instance.object_id] if instance.content_type.model_class() is Article else []
+    if isinstance(instance, Role):
+        return list(Article.objects.filter(people=instance.person_id).values_list("pk", flat=True))
+    if dependencies.row_kind(type(instance)) == "tag":
+        linked = Article.objects.filter(tags=instance)
+    else:
+        linked = instance.articles.all()
+    newest = linked.order_by("-pk").values_list("pk", flat=True)
+    return list(newest[: stored_bodies.REFRESH_NOW])
+
+
+def _rerender(sender, instance, raw=False, using=None, **kwargs):
+    if not raw:
+        stored_bodies.refresh_on_commit(_articles_rendering(instance), using=using)
+
+
+def _rerender_links(sender, instance, action, reverse, pk_set, using=None, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        articles = pk_set if reverse else {instance.pk}
+        if reverse and action == "post_clear":
+            articles = set()  # the entity's links are gone; its articles render on view
+        stored_bodies.refresh_on_commit(articles or (), using=using)
+
+
 def _draw_card(sender, instance, raw=False, using=None, **kwargs):
     # After commit, so a rolled-back save draws nothing; fixtures (raw) are drawn on
     # the first request that needs the card.
@@ -70,10 +101,14 @@ def connect():
     from django.apps import apps
 
     from .kinds import ENTITY_KINDS
-    from .models import Article, Autosave, Company, Event, Person, Tag
+    from .models import Article, Autosave, Company, Event, Person, Role, Tag, TaggedItem
 
     for model in (Article, Company, Person, Event, Tag):
         post_save.connect(_draw_card, sender=model, dispatch_uid=f"card-{model.__name__}")
+    for model in (Article, Company, Person, Event, Tag, Role, TaggedItem):
+        post_save.connect(_rerender, sender=model, dispatch_uid=f"body-{model.__name__}")
+    for model in (Role, TaggedItem):
+        post_delete.connect(_rerender, sender=model, dispatch_uid=f"body-d-{model.__name__}")
 
     pre_save.connect(_remember_listing, sender=Article, dispatch_uid="cache-listing")
     for model in apps.get_app_config("articles").get_models():
@@ -88,3 +123,4 @@ def connect():
     for field in (kind.article_field for kind in ENTITY_KINDS.values()):
         through = getattr(Article, field).through
         m2m_changed.connect(_linked, sender=through, dispatch_uid=f"cache-m2m-{field}")
+        m2m_changed.connect(_rerender_links, sender=through, dispatch_uid=f"body-m2m-{field}")

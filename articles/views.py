@@ -19,13 +19,13 @@ from . import (
     kinds,
     search,
     selectors,
+    stored_bodies,
     structured_data,
     topic_pages,
 )
 from .dependencies import about, coverage_of, depends_on, list_key
 from .models import Article, Company, Event, Person, Role, Tag
 from .page_meta import SITE_NAME, PageMeta, absolute_url, feed_links
-from .rendering import render_article_body
 from .renditions import renditions
 from .social_cards import card_url
 
@@ -156,7 +156,7 @@ class ArticleDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
         )
         self.images = renditions(article.image)
         return super().get_context_data(
-            body_html=render_article_body(article),
+            body_html=stored_bodies.body_html(article),
             related=selectors.related_articles(article=article),
             images=self.images,
             **kwargs,

@@ -96,6 +96,11 @@ class Article(SlugNaturalKeyMixin, models.Model):
         help_text="How we know the original's date, when its page does not print it, "
         "with the outside sources used.",
     )
+    # The body as readers get it (Markdown rendered, sanitised, mentions linked),
+    # stored on save by articles/stored_bodies.py; `body_html_key` is the digest of
+    # everything that rendering read, so a stale copy is never served.
+    body_html = models.TextField(blank=True, editable=False)
+    body_html_key = models.CharField(max_length=64, blank=True, editable=False)
     # Maintained by the database (a trigger; see migration 0005) on PostgreSQL; on
     # SQLite an FTS5 table does the job and this column stays empty.
     search_vector = SearchVectorField(null=True, editable=False)

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
 
-from articles import content_checks
+from articles import content_checks, stored_bodies
 from articles.models import Article
 
 REPORT_DIR = settings.BASE_DIR / "fixtures" / "report"
@@ -136,6 +136,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Nothing was loaded; the database is unchanged.\n{type(error).__name__}: {error}"
             ) from error
+        # Fixtures load raw (no save signals): store the bodies readers will get.
+        stored_bodies.refresh(Article.objects.values_list("pk", flat=True))
         self.stdout.write(
             self.style.SUCCESS(f"Loaded {len(files)} fixture files: {content_checks.summary()}.")
         )

@@ -16,6 +16,7 @@ from bisect import bisect
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -213,6 +214,8 @@ class Command(BaseCommand):
             )
             articles = self._articles(counts["articles"], tags, companies, people, events)
             self._facts(articles, companies, people, events)
+        # Bulk inserts send no save signals: store the bodies readers will get.
+        call_command("render_article_bodies", stdout=self.stdout, stderr=self.stderr)
         bump_content_version()
         if connection.vendor == "postgresql":
             # Fresh statistics, as autovacuum would gather them in a minute or so: a
