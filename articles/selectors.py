@@ -314,9 +314,13 @@ def related_articles(*, article: Article, limit: int = 5) -> list[Article]:
     table = connection.ops.quote_name(Article._meta.db_table)
     union = " UNION ALL ".join(parts)
     # Scored and chosen in SQL, so the panel is one query however many it shares.
+    # Candidates first, then each article by its key: SQLite keeps the order of a
+    # CROSS JOIN, where with stale statistics it walked every published article.
+    join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
     sql = (
-        f"SELECT a.*, c.score FROM {table} a JOIN "  # noqa: S608 (quoted name, ORM parts)
-        f"(SELECT id, COUNT(*) AS score FROM ({union}) AS u GROUP BY id) c ON c.id = a.id "
+        "SELECT a.*, c.score FROM "  # noqa: S608 (quoted name, ORM-compiled parts)
+        f"(SELECT id, COUNT(*) AS score FROM ({union}) AS u GROUP BY id) c "
+        f"{join} {table} a ON a.id = c.id "
         "WHERE a.status = %s AND a.published_at <= %s AND a.id <> %s "
         "ORDER BY c.score DESC, a.published_at DESC, a.id DESC LIMIT %s"
     )
@@ -348,17 +352,14 @@ def tagged_queryset(*, tag: Tag, group: str) -> QuerySet:
 
 
 def dated_events(*, window_days: int = 365, limit: int = 5) -> tuple[list, list]:
-    """(upcoming soonest first, recent latest first) dated events, in one query."""
+    """(upcoming soonest first, recent latest first) dated events: two queries that
+    each stop at `limit` public events, walking out from today."""
     today = timezone.localdate()
-    near = (
-        Event.objects.public()
-        .filter(
-            starts_on__gte=today - timedelta(days=window_days),
-            starts_on__lte=today + timedelta(days=window_days),
-        )
-        .order_by("starts_on")
-    )
-    events = list(near[:500])
-    upcoming = [event for event in events if event.starts_on >= today][:limit]
-    recent = [event for event in reversed(events) if event.starts_on < today][:limit]
-    return upcoming, recent
+    public = Event.objects.public()
+    upcoming = public.filter(
+        starts_on__gte=today, starts_on__lte=today + timedelta(days=window_days)
+    ).order_by("starts_on", "pk")
+    recent = public.filter(
+        starts_on__lt=today, starts_on__gte=today - timedelta(days=window_days)
+    ).order_by("-starts_on", "-pk")
+    return list(upcoming[:limit]), list(recent[:limit])

@@ -240,7 +240,7 @@ def count_queries(client, path) -> int:
 # Every public page type, with the most queries it may run. Eight is the target for
 # any public page; the test below shows the counts do not grow with content.
 QUERY_BUDGETS = {
-    "/": 8,
+    "/": 9,  # and upcoming and recent events, each stopping at five
     "/articles/": 3,
     # and its people's roles, kept whole in the body; related: candidates, then five
     f"/articles/{REPORT_SLUG}/": 9,

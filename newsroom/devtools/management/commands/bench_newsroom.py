@@ -38,7 +38,7 @@ from django.templatetags.static import static
 from articles.models import Article, Company, Event, Person, Tag
 from newsroom.devtools.local_server import start_gunicorn
 
-from .benchmark import DOC, machine, parse_wrk
+from .benchmark import DOC, cache_name, machine, parse_wrk
 from .benchmark import Command as Benchmark
 
 LUA_SCRIPT = Path(__file__).resolve().parents[2] / "wrk" / "zipf.lua"
@@ -214,16 +214,6 @@ class Editor:
 
 
 # --- writing ------------------------------------------------------------------------
-
-
-def cache_name(backend: str | None = None) -> str:
-    """What the page cache lives in, for the heading: Redis, local-memory, ..."""
-    backend = backend or settings.CACHES["default"]["BACKEND"]
-    if "redis" in backend.lower():
-        return "Redis"
-    if "locmem" in backend.lower():
-        return "local-memory"
-    return backend.rsplit(".", 1)[-1]
 
 
 def default_label() -> str:

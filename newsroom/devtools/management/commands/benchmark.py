@@ -67,6 +67,16 @@ def parse_wrk(output: str) -> dict:
     }
 
 
+def cache_name(backend: str | None = None) -> str:
+    """What the page cache lives in, for the heading: Redis, local-memory, ..."""
+    backend = backend or settings.CACHES["default"]["BACKEND"]
+    if "redis" in backend.lower():
+        return "Redis"
+    if "locmem" in backend.lower():
+        return "local-memory"
+    return backend.rsplit(".", 1)[-1]
+
+
 class Command(BaseCommand):
     help = __doc__.strip().splitlines()[0]
 
@@ -80,7 +90,10 @@ class Command(BaseCommand):
     def handle(self, *args, label, duration, connections, workers, no_write, **options):
         if not shutil.which("wrk"):
             raise CommandError("wrk is not installed: apt-get install wrk")
-        label = label or f"{connection.vendor}, {Article.objects.count():,} articles"
+        # The database *and* the cache the pages were served from.
+        label = label or (
+            f"{connection.vendor} + {cache_name()} cache, {Article.objects.count():,} articles"
+        )
         call_command("collectstatic", interactive=False, verbosity=0)
         pages = self.pages()
         queries = self.count_queries(pages)
