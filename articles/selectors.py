@@ -239,7 +239,7 @@ def _mention_counts(recent: QuerySet) -> dict[str, list[Mention]]:
 # (links are made as articles are written, so these hold its newest): read from
 # the link table's index first, so a rarely covered entity costs what the most
 # covered one does, instead of a walk through the whole archive.
-RECENT_LINKS = 2000
+RECENT_LINKS = 500
 
 
 def _links_about(kind, pk) -> QuerySet:
@@ -255,8 +255,34 @@ def _links_about(kind, pk) -> QuerySet:
 
 def articles_about(entity, *, limit: int = ENTITY_ARTICLES) -> list[Article]:
     """The newest published articles about a company, person, event or tag."""
-    recent = _links_about(kind_of(entity), entity.pk).order_by("-pk")[:RECENT_LINKS]
-    return list(published_articles().filter(pk__in=recent)[:limit])
+    kind = kind_of(entity)
+    recent = _links_about(kind, entity.pk).order_by("-pk")[:RECENT_LINKS]
+    links_sql, params = recent.query.sql_with_params()
+    column = "object_id" if kind.name == "tag" else "article_id"
+    live, live_params = _live("a")
+    sql = (
+        f"SELECT a.* FROM ({links_sql}) r {_ids_first_join()} {_articles_table()} a "  # noqa: S608
+        f"ON a.id = r.{column} WHERE {live} ORDER BY a.published_at DESC, a.id DESC LIMIT %s"
+    )
+    return list(Article.objects.raw(sql, [*params, *live_params, limit]))
+
+
+def _ids_first_join() -> str:
+    """Join the candidate ids first, then each article by its key. SQLite keeps the
+    order of a CROSS JOIN; without it, and with stale or no statistics, it walked
+    every published article from the listing index to find a rare entity's few
+    (30 ms at 100,000 articles)."""
+    return "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
+
+
+def _articles_table() -> str:
+    return connection.ops.quote_name(Article._meta.db_table)
+
+
+def _live(alias: str) -> tuple[str, list]:
+    """ArticleQuerySet.published() for raw SQL: published, and its time has come."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    return f"{alias}.status = %s AND {alias}.published_at <= %s", [ArticleStatus.PUBLISHED, now]
 
 
 def coverage_counts(entities) -> dict[int, int]:
@@ -311,23 +337,16 @@ def related_articles(*, article: Article, limit: int = 5) -> list[Article]:
             params += [pk if value == _ANY_PK else value for value in template_params]
     if not parts:
         return []
-    table = connection.ops.quote_name(Article._meta.db_table)
     union = " UNION ALL ".join(parts)
+    live, live_params = _live("a")
     # Scored and chosen in SQL, so the panel is one query however many it shares.
-    # Candidates first, then each article by its key: SQLite keeps the order of a
-    # CROSS JOIN, where with stale statistics it walked every published article.
-    join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
     sql = (
         "SELECT a.*, c.score FROM "  # noqa: S608 (quoted name, ORM-compiled parts)
         f"(SELECT id, COUNT(*) AS score FROM ({union}) AS u GROUP BY id) c "
-        f"{join} {table} a ON a.id = c.id "
-        "WHERE a.status = %s AND a.published_at <= %s AND a.id <> %s "
+        f"{_ids_first_join()} {_articles_table()} a ON a.id = c.id WHERE {live} AND a.id <> %s "
         "ORDER BY c.score DESC, a.published_at DESC, a.id DESC LIMIT %s"
     )
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    return list(
-        Article.objects.raw(sql, [*params, ArticleStatus.PUBLISHED, now, article.pk, limit])
-    )
+    return list(Article.objects.raw(sql, [*params, *live_params, article.pk, limit]))
 
 
 def intersection_pair(kind_a: str, slug_a: str, kind_b: str, slug_b: str) -> tuple:

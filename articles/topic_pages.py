@@ -221,7 +221,10 @@ def tag_page(tag, *, group_url) -> TagPage:
     """`group_url(tag, group)` gives the address of a group's full list."""
     groups = []
     for group in selectors.TAG_GROUPS:
-        items = list(selectors.tagged_queryset(tag=tag, group=group)[: TAG_GROUP_PREVIEW + 1])
+        if group == "articles":  # the newest, read from the tag's links first
+            items = selectors.articles_about(tag, limit=TAG_GROUP_PREVIEW + 1)
+        else:
+            items = list(selectors.tagged_queryset(tag=tag, group=group)[: TAG_GROUP_PREVIEW + 1])
         more = len(items) > TAG_GROUP_PREVIEW
         groups.append((group, items[:TAG_GROUP_PREVIEW], more, group_url(tag, group)))
     (_, articles, more_articles, all_articles_url), *entity_groups = groups  # articles first
