@@ -66,7 +66,7 @@ def test_the_local_store_keeps_within_its_size(tmp_path):
     store = LocalStore(tmp_path / "journal", max_bytes=60_000, grace=60)
     for i in range(20):
         noise = random.Random(i).randbytes(10_000)  # 10 KB that zlib cannot shrink
-        store.put(f"p{i}", entry(noise, f"article:{i}"), 60, store.begin())
+        store.put(f"p{i}", entry({"content": noise}, f"article:{i}"), 60, store.begin())
     assert store.stats()["bytes"] <= 60_000
     assert store.get("p19") is not None and store.get("p0") is None  # oldest out first
     assert "article:0" not in store.index  # and its keys with it
