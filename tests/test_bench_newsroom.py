@@ -75,7 +75,7 @@ def test_the_table_gives_each_condition_against_the_static_file():
     assert cells["static file"] == ["–", "4,000", "1.00", "3.90ms", "6.00ms", "–", "0"]
     assert cells["nobody edits"] == ["0", "2,000", "0.500", "4ms", "9ms", "95.0%", "0"]
     assert cells["an editor saves every second"][:3] == ["30", "40", "0.010"]
-    assert cells["an editor saves every second"][-2:] == ["21%", "2"]
+    assert cells["an editor saves every second"][-2:] == ["21.0%", "2"]
     assert "page cache on (Redis)" in text and "2,201 URLs" in text
 
 
