@@ -224,7 +224,7 @@ def env_number(name: str, default: str, kind=int):
 
 # Whole pages for anonymous readers (articles/page_cache.py, page_store.py); 0 turns
 # it off. In Redis when REDIS_URL is set, otherwise in each worker's memory, up to
-# PAGE_CACHE_MAX_MB (compressed; about 12 KB a page, so 64 MB holds ~5,000 pages).
+# PAGE_CACHE_MAX_MB (pages average 12 KB, so 64 MB holds about 5,000).
 PAGE_CACHE_SECONDS = env_number("PAGE_CACHE_SECONDS", "300")
 PAGE_CACHE_MAX_MB = env_number("PAGE_CACHE_MAX_MB", "64", float)
 # An expired page is kept this long to serve while one request renders it anew.
