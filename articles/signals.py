@@ -68,8 +68,8 @@ def _articles_rendering(instance) -> list[int]:
     if isinstance(instance, TaggedItem):
         return [instance.object_id] if instance.content_type.model_class() is Article else []
     if isinstance(instance, Role):
-        return list(Article.objects.filter(people=instance.person_id).values_list("pk", flat=True))
-    if dependencies.row_kind(type(instance)) == "tag":
+        linked = Article.objects.filter(people=instance.person_id)
+    elif dependencies.row_kind(type(instance)) == "tag":
         linked = Article.objects.filter(tags=instance)
     else:
         linked = instance.articles.all()

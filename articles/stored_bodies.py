@@ -47,7 +47,7 @@ def refresh(article_ids, *, limit: int | None = None) -> int:
     from .models import Article
     from .selectors import article_detail_queryset
 
-    ids = sorted(set(article_ids))
+    ids = sorted(set(article_ids), reverse=True)  # the newest first: the most read
     if limit is not None:
         ids = ids[:limit]
     stored = 0

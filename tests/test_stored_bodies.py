@@ -74,3 +74,26 @@ def test_the_command_stores_what_bulk_inserts_left_empty(db):
 def test_the_report_is_stored_when_loaded(report):
     article = fresh(report)
     assert article.body_html and article.body_html_key == stored_bodies.inputs_key(article)
+
+
+def test_a_retitled_role_stores_the_bodies_of_its_person_again(
+    django_capture_on_commit_callbacks,
+):
+    from articles.models import Role
+
+    from .factories import make_citation, make_person
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article = make_article("ada-story", body="Ada, the Chair, spoke.\n\nMore.")
+        ada = make_person("ada", name="Ada")
+        article.people.add(ada)
+        role = Role.objects.create(
+            person=ada, company=make_company("acme"), title="Chair", citation=make_citation(article)
+        )
+    before = fresh(article).body_html_key
+    with django_capture_on_commit_callbacks(execute=True):
+        role.title = "President"
+        role.save()
+    stored = fresh(article)
+    assert stored.body_html_key != before
+    assert stored.body_html_key == stored_bodies.inputs_key(stored)
