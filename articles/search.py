@@ -114,7 +114,9 @@ def _sqlite_ranked(terms: list[str], limit: int) -> list[Article]:
             [match, limit * 10],
         )
         scores = {row_id: score for row_id, score in cursor.fetchall()}
-    articles = Article.objects.published().filter(pk__in=scores)
+    # By key, then "live" in Python: with `published()` in SQL, SQLite's planner walked
+    # the whole listing index to find these few rows (0.7 s at 100,000 articles).
+    articles = [a for a in Article.objects.filter(pk__in=scores) if a.is_live]
     # bm25 is lower-is-better; ties go to the newer article, as on PostgreSQL.
     ranked = sorted(articles, key=lambda a: (scores[a.pk], -a.published_at.timestamp(), -a.pk))
     return ranked[:limit]
@@ -124,12 +126,13 @@ def search(query: str) -> Results:
     terms = parse_terms(query)
     if not terms:
         return Results(terms, {})
-    sources = {kind.group: kind.model.objects.public() for kind in KINDS.values()}
     groups = {"articles": ranked_articles(terms)}
-    groups |= {
-        name: list(_matching(queryset, SEARCH_FIELDS[name], terms)[:RESULTS_PER_TYPE])
-        for name, queryset in sources.items()
-    }
+    for kind in KINDS.values():
+        # The text match first, the public check (an EXISTS a row) only on its matches:
+        # the other way round it ran for every one of 20,000 people.
+        matches = _matching(kind.model.objects.all(), SEARCH_FIELDS[kind.group], terms)
+        found = kind.model.objects.public().filter(pk__in=matches.values("pk"))
+        groups[kind.group] = list(found[:RESULTS_PER_TYPE])
     return Results(terms, groups)
 
 
