@@ -82,10 +82,6 @@ def row_kind(model) -> str:
     return model._meta.concrete_model._meta.model_name
 
 
-def row_key(instance) -> str:
-    return f"{row_kind(type(instance))}:{instance.pk}"
-
-
 def list_key(kind: str) -> str:
     return f"list:{kind}"
 
