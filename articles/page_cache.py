@@ -35,9 +35,10 @@ from django.db import DatabaseError
 from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
-from . import dependencies, page_store
+from . import dependencies, edge, page_store
 
 NEXT_PUBLICATION = "next-publication"
 # Headers worth keeping with a cached page.
@@ -71,15 +72,19 @@ def digest_of(path: str, query: str) -> str:
     return hashlib.sha256(f"{path}?{query}".encode()).hexdigest()
 
 
-def invalidate(keys) -> None:
-    """Make stale every cached page that carries one of `keys`."""
+def invalidate(keys, *, committed: bool = False) -> None:
+    """Make stale every cached page that carries one of `keys`; once the write has
+    `committed`, at the edge too (articles/edge.py)."""
     if keys:
         page_store.store().invalidate(keys)
+        if committed:
+            edge.purge(keys)
 
 
 def bump_content_version() -> None:
     """Make every cached page stale at once (a restore, new templates on deploy)."""
     page_store.store().clear()
+    edge.purge({dependencies.SITE})
 
 
 def seconds_until_next_publication() -> float | None:
@@ -175,6 +180,9 @@ def _sync_signed_in_marker(request, response) -> None:
             signed_in = user.is_authenticated
         except DatabaseError:  # the session cannot be read: leave the marker be
             return
+    if signed_in and user is not None:
+        # An editor's page is theirs: no shared cache in front may keep it.
+        patch_cache_control(response, private=True, no_store=True)
     if signed_in and not has_marker and user is not None:
         response.set_cookie(
             SIGNED_IN_COOKIE,
@@ -196,6 +204,13 @@ def _cacheable_response(response) -> bool:
         and "private" not in response.get("Cache-Control", "")
         and not getattr(response, "page_cache_exempt", False)
     )
+
+
+def _keep_at_edge(response, seconds: float) -> None:
+    """How long an edge cache may keep the page: no longer than this app would, so a
+    scheduled article appears there on time too. Browsers get Cache-Control as before."""
+    if seconds >= 1:
+        response["Surrogate-Control"] = f"max-age={int(seconds)}"
 
 
 class AnonymousPageCacheMiddleware:
@@ -262,6 +277,7 @@ class AnonymousPageCacheMiddleware:
                 "last_modified": response["Last-Modified"],
             }
             store.put(digest, page_store.Entry(stored, frozenset(keys), now + ttl), ttl, since)
+            _keep_at_edge(response, ttl)
         return response
 
     @staticmethod
@@ -273,4 +289,5 @@ class AnonymousPageCacheMiddleware:
         response["ETag"] = stored["etag"]
         response["Last-Modified"] = stored["last_modified"]
         response["X-Page-Cache"] = state
+        _keep_at_edge(response, entry.fresh_until - time.time() if state == "hit" else 0)
         return response

@@ -21,9 +21,10 @@ def _invalidate(keys, using):
     # suite's transactions never commit); it cannot make a page staler. A reader
     # that rendered the old row in the gap cannot file it either: the store refuses
     # a page whose keys were invalidated while it rendered. Outside a transaction
-    # on_commit runs at once.
+    # on_commit runs at once. Only a committed write is purged at the edge: an edge
+    # is a reader on another connection.
     invalidate(keys)
-    transaction.on_commit(lambda: invalidate(keys), using=using)
+    transaction.on_commit(lambda: invalidate(keys, committed=True), using=using)
 
 
 def _remember_listing(sender, instance, raw=False, **kwargs):
