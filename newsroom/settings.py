@@ -117,6 +117,9 @@ if DEVTOOLS:
     INSTALLED_APPS.append("newsroom.devtools")
 
 MIDDLEWARE = [
+    # Before anything that could redirect, refuse or cache a load balancer's probe.
+    "newsroom.health.HealthCheckMiddleware",
+    "newsroom.request_log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.security.NewsroomCSPMiddleware",
     # Outside the page cache, so cached pages carry it too.
@@ -237,6 +240,24 @@ PAGE_CACHE_SKIP_PREFIXES = (f"/{ADMIN_PATH}", "/media/")
 PAGE_CACHE_JOURNAL = VAR_DIR / "page-invalidations"
 PAGE_CACHE_JOURNAL_MAX_BYTES = 4 * 1024 * 1024
 
+
+def edge_urls(raw: str) -> list[str]:
+    urls = env_list("EDGE_PURGE_URLS", raw)
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme != "http" or not parts.hostname:
+            raise ImproperlyConfigured(
+                f"EDGE_PURGE_URLS: {url!r} is not an http:// address of an edge cache "
+                "(e.g. http://127.0.0.1:8080/)."
+            )
+    return urls
+
+
+# The edge caches in front (Varnish with xkey: deploy/varnish/newsroom.vcl), purged by
+# dependency key when a write commits (articles/edge.py); none by default.
+EDGE_PURGE_URLS = edge_urls("")
+EDGE_PURGE_TIMEOUT = env_number("EDGE_PURGE_TIMEOUT", "2", float)
+
 # --- Content-Security-Policy (django-csp) -------------------------------------------
 # No inline script anywhere (JSON-LD blocks are data, which CSP does not run).
 from csp.constants import NONE, SELF  # noqa: E402
@@ -350,9 +371,28 @@ TAGGIT_CASE_INSENSITIVE = True
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# DJANGO_LOG_FORMAT=json: one JSON object a line (newsroom/request_log.py), each with
+# the request id the edge sent; `text` (the default) for a person at a terminal.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT={LOG_FORMAT!r}: use text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "newsroom.request_log.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "newsroom.request_log.JsonLinesFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # One line per request: on in JSON, where a collector wants it; gunicorn's access
+    # log says the same to a person.
+    "loggers": {"newsroom.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"}},
 }

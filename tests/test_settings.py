@@ -102,6 +102,8 @@ def test_everything_is_read_from_the_environment(tmp_path):
         ({"DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL could not be read"),
         ({"SITE_URL": "news.example.com"}, "SITE_URL='news.example.com' is not a site address"),
         ({"SITE_URL": "https://news.example.com/x/"}, "use scheme and host only"),
+        ({"DJANGO_LOG_FORMAT": "xml"}, "DJANGO_LOG_FORMAT='xml': use text or json"),
+        ({"EDGE_PURGE_URLS": "varnish:8080"}, "is not an http:// address of an edge cache"),
     ],
 )
 def test_bad_settings_say_what_to_fix(env, message):
