@@ -343,9 +343,35 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or VAR_DIR / "media")
 # An image chosen in a refused article form, kept for the next submit; never served.
 PENDING_UPLOADS_ROOT = Path(os.environ.get("PENDING_UPLOADS_ROOT") or VAR_DIR / "pending-uploads")
+# Media on S3-compatible object storage (newsroom/media_storage.py) when a bucket is
+# named; django-storages reads its usual AWS_* names. The local disk otherwise.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip()
+if AWS_STORAGE_BUCKET_NAME:
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL", "").strip() or None
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME", "").strip() or None
+    AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID") or None
+    AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY") or None
+    # Path-style addresses (endpoint/bucket/key): what S3-compatible servers answer.
+    AWS_S3_ADDRESSING_STYLE = "path"
+    AWS_DEFAULT_ACL = None
+    _bucket_url = f"{AWS_S3_ENDPOINT_URL or 'https://s3.amazonaws.com'}/{AWS_STORAGE_BUCKET_NAME}"
+    MEDIA_URL = os.environ.get("MEDIA_URL", "").strip() or f"{_bucket_url}/media/"
+    if urlsplit(MEDIA_URL).scheme not in ("http", "https") or not MEDIA_URL.endswith("/"):
+        raise ImproperlyConfigured(
+            f"MEDIA_URL={MEDIA_URL!r}: with a bucket, give the absolute address readers "
+            "fetch media from, ending in / (e.g. https://news.example.com/media/)."
+        )
+    # Pages may show images from there, and nothing else new.
+    _media_origin = "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL))
+    for _directives in (CONTENT_SECURITY_POLICY["DIRECTIVES"], ADMIN_CSP_DIRECTIVES):
+        _directives["img-src"] = [*_directives["img-src"], _media_origin]
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "newsroom.media_storage.PublicMediaStorage"
+        if AWS_STORAGE_BUCKET_NAME
+        else "django.core.files.storage.FileSystemStorage"
+    },
     # Hashed names and brotli/gzip copies, made once by collectstatic.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

@@ -23,7 +23,10 @@ def serve_media(request, path):
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("articles.urls")),
-    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"),
 ]
+if not settings.AWS_STORAGE_BUCKET_NAME:  # with a bucket, readers fetch media from it
+    urlpatterns.append(
+        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media")
+    )
 
 handler404 = "articles.views.page_not_found"

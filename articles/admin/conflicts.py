@@ -38,9 +38,14 @@ COMPARED = (
 SESSION_KEY = "pending_uploads"
 
 
-def _storage() -> FileSystemStorage:
+def _storage():
     # Not the public media: a file from a refused submit must not be reachable by URL,
-    # and leaves no trace in MEDIA_ROOT.
+    # and leaves no trace in MEDIA_ROOT. With object storage, under the bucket's
+    # private `pending/`, so that the next submit may reach any app server.
+    if settings.AWS_STORAGE_BUCKET_NAME:
+        from newsroom.media_storage import PendingUploadStorage  # boto3 only when used
+
+        return PendingUploadStorage()
     return FileSystemStorage(location=settings.PENDING_UPLOADS_ROOT)
 
 

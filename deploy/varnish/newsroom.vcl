@@ -6,7 +6,9 @@ vcl 4.1;
 # Editors (the app's signed-in marker cookie) and the admin always reach an app server.
 #
 # The app servers are in backends.vcl beside this file (`make cluster` writes one for
-# its ports); it defines the backends, the `purgers` ACL and `sub newsroom_backend`.
+# its ports): the backends, the `purgers` ACL, `sub newsroom_backends` (adds each app
+# server to the director) and `sub newsroom_media` (routes /media/ to the bucket, or
+# does nothing when the app serves its own media).
 
 import std;
 import xkey;
@@ -20,6 +22,7 @@ sub vcl_init {
 include "backends.vcl";
 
 sub vcl_recv {
+    unset req.http.X-Media;  # set only by newsroom_media, never by a client
     set req.backend_hint = app.backend();
     # The request id the app logs, so one request is one id from edge to database.
     if (!req.http.X-Request-ID) {
@@ -39,6 +42,7 @@ sub vcl_recv {
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
+    call newsroom_media;
     # Only the app decides which Host is valid (a 400 is never cached), and no
     # header the app would trust about its own address comes from outside.
     unset req.http.X-Forwarded-Host;
@@ -68,6 +72,13 @@ sub vcl_hash {
 }
 
 sub vcl_backend_response {
+    if (bereq.http.X-Media) {
+        # Uploads get new names and renditions are named by content: kept a day.
+        unset beresp.http.Set-Cookie;
+        set beresp.ttl = 1d;
+        set beresp.grace = 7d;
+        return (deliver);
+    }
     # The app says how long a page may be kept at the edge (until the next scheduled
     # publication at most); what it does not say is not kept.
     if (beresp.http.Surrogate-Control ~ "max-age=[0-9]+"

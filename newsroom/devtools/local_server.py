@@ -19,12 +19,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(*, workers: int, env: dict, output) -> tuple[subprocess.Popen, str]:
+def start_gunicorn(
+    *, workers: int, env: dict, output, port: int | None = None, secret: str | None = None
+) -> tuple[subprocess.Popen, str]:
     """Start gunicorn and wait until it answers; returns the process and its base URL.
 
     `output` receives the server's stdout and stderr (a file, or subprocess.PIPE).
+    App servers of one site share `secret` (sessions and signatures must agree).
     """
-    port = free_port()
+    port = port or free_port()
     server = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
         [
             sys.executable,
@@ -42,7 +45,7 @@ def start_gunicorn(*, workers: int, env: dict, output) -> tuple[subprocess.Popen
             **os.environ,
             "DJANGO_DEBUG": "false",
             "DJANGO_HTTPS": "false",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
+            "DJANGO_SECRET_KEY": secret or secrets.token_urlsafe(40),
             # The server measured is production's: without the tooling that runs it.
             "NEWSROOM_DEVTOOLS": "false",
             **env,

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -14,6 +15,25 @@ CONTENT_MEMBER = "content.json"
 MEDIA_PREFIX = "media/"
 # Content and what it refers to; users and sessions are not content.
 APPS = ["articles", "taggit"]
+
+
+def media_files(storage, directory: str = "") -> list[str]:
+    """Every file's name in `storage`, walked through its own listing."""
+    try:
+        folders, files = storage.listdir(directory)
+    except FileNotFoundError:  # no upload yet on the local disk
+        return []
+    names = [f"{directory}{name}" for name in files]
+    for folder in folders:
+        names += media_files(storage, f"{directory}{folder}/")
+    return sorted(names)
+
+
+def _add(archive, name: str, data: bytes) -> None:
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    info.mtime = int(time.time())
+    archive.addfile(info, io.BytesIO(data))
 
 
 class Command(BaseCommand):
@@ -37,15 +57,12 @@ class Command(BaseCommand):
         call_command("dumpdata", *APPS, "--natural-foreign", stdout=content, verbosity=0)
         data = json.loads(content.getvalue())
         encoded = json.dumps(data, ensure_ascii=False).encode()
-        media_root = Path(settings.MEDIA_ROOT)
-        files = [p for p in media_root.rglob("*") if p.is_file()] if media_root.exists() else []
+        files = media_files(default_storage)
         with tarfile.open(path, "w:gz") as archive:
-            info = tarfile.TarInfo(CONTENT_MEMBER)
-            info.size = len(encoded)
-            info.mtime = int(time.time())
-            archive.addfile(info, io.BytesIO(encoded))
-            for file in files:
-                archive.add(file, arcname=MEDIA_PREFIX + file.relative_to(media_root).as_posix())
+            _add(archive, CONTENT_MEMBER, encoded)
+            for name in files:  # the local disk or the bucket, through one interface
+                with default_storage.open(name, "rb") as handle:
+                    _add(archive, MEDIA_PREFIX + name, handle.read())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Backed up {len(data)} rows and {len(files)} media files to {path}."

@@ -8,7 +8,8 @@ import tarfile
 import tempfile
 from pathlib import Path, PurePosixPath
 
-from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -39,11 +40,11 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     call_command("loaddata", str(Path(work) / CONTENT_MEMBER), verbosity=0)
                 media = [m for m in members if m.isfile() and m.name.startswith(MEDIA_PREFIX)]
-                for member in media:
-                    relative = PurePosixPath(member.name).relative_to(MEDIA_PREFIX.rstrip("/"))
-                    target = Path(settings.MEDIA_ROOT) / relative
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes((Path(work) / member.name).read_bytes())
+                for member in media:  # to the local disk or the bucket
+                    name = PurePosixPath(member.name).relative_to(MEDIA_PREFIX).as_posix()
+                    if default_storage.exists(name):
+                        default_storage.delete(name)  # the very name the rows refer to
+                    default_storage.save(name, ContentFile((Path(work) / member.name).read_bytes()))
         except (OSError, tarfile.TarError, EOFError) as error:
             raise CommandError(f"Cannot read {archive}: {error}. Nothing was restored.") from error
         bump_content_version()
