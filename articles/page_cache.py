@@ -276,8 +276,11 @@ class AnonymousPageCacheMiddleware:
                 "etag": response["ETag"],
                 "last_modified": response["Last-Modified"],
             }
-            store.put(digest, page_store.Entry(stored, frozenset(keys), now + ttl), ttl, since)
-            _keep_at_edge(response, ttl)
+            entry = page_store.Entry(stored, frozenset(keys), now + ttl)
+            # Refused when a write invalidated its keys while it rendered: then it may
+            # show the old row, and the edge must not keep it either.
+            if store.put(digest, entry, ttl, since):
+                _keep_at_edge(response, ttl)
         return response
 
     @staticmethod

