@@ -149,3 +149,12 @@ def test_readers_get_the_last_good_page_while_the_app_servers_are_down(edge, rep
     status, headers, body = fetch(url, "/people/")
     assert status == 503 and headers["Retry-After"] == "30"
     assert b"briefly unavailable" in body
+
+
+def test_the_edge_passes_a_request_id_on_to_the_app(edge, live_server):
+    url, _ = edge
+    status, headers, _ = fetch(url, "/companies/", headers={"X-Request-ID": "reader-7"})
+    assert (status, headers["X-Request-ID"]) == (200, "reader-7")
+    # One the edge made: its transaction id, which the app kept and echoed.
+    status, headers, _ = fetch(url, "/people/")
+    assert status == 200 and headers["X-Request-ID"].isdigit()

@@ -79,6 +79,10 @@ sub vcl_backend_response {
         set beresp.grace = 7d;
         return (deliver);
     }
+    if (bereq.url ~ "^/static/" && !beresp.http.Set-Cookie) {
+        # Hashed, immutable files: kept as long as their Cache-Control says.
+        return (deliver);
+    }
     # The app says how long a page may be kept at the edge (until the next scheduled
     # publication at most); what it does not say is not kept.
     if (beresp.http.Surrogate-Control ~ "max-age=[0-9]+"

@@ -1,14 +1,15 @@
 -- wrk script for `manage.py bench_newsroom`: readers spread over the site the way a
 -- newsroom's readers are, a few pages read by many and a long tail read by few.
 --
---   wrk -t2 -c16 -d30s --latency -s zipf.lua http://127.0.0.1:PORT -- URLS [S]
+--   wrk -t2 -c16 -d30s --latency -s zipf.lua http://127.0.0.1:PORT -- URLS [S] [HEADER]
 --
 -- URLS is the list the command writes: "share GROUP FRACTION" lines (how much of the
 -- traffic each group gets), then "GROUP PATH" lines, most popular first within each
 -- group. A request picks a group by its share, then a page in it with probability
 -- proportional to 1/rank^S (Zipf's law; S defaults to 1.1).
 --
--- Each thread counts its responses by the X-Page-Cache header ("hit" and "stale"
+-- Each thread counts its responses by the X-Page-Cache header, or HEADER (the edge's
+-- X-Edge-Cache through Varnish) ("hit" and "stale"
 -- are served from the cache; "miss" or no header rendered) and the statuses that
 -- are not 2xx; done() prints the totals on one line for the command to read:
 --   page-cache hit=N stale=N miss=N absent=N non2xx=N socket=N
@@ -72,6 +73,7 @@ end
 
 local threads = {}
 local counter = 0
+local cache_header = "x-page-cache"
 
 function setup(thread)
   counter = counter + 1
@@ -81,6 +83,7 @@ end
 
 function init(args)
   load_urls(args[1], tonumber(args[2] or "1.1"))
+  cache_header = (args[3] or cache_header):lower()
   math.randomseed(1000 + (id or 0))  -- reproducible, different per thread
   hit, stale, miss, absent, non2xx = 0, 0, 0, 0, 0
 end
@@ -93,10 +96,10 @@ function response(status, headers, body)
   if status < 200 or status > 299 then
     non2xx = non2xx + 1
   end
-  local state = headers["X-Page-Cache"] or headers["x-page-cache"]
-  if state == nil then
+  local state = nil
+  do
     for name, value in pairs(headers) do
-      if name:lower() == "x-page-cache" then
+      if name:lower() == cache_header then
         state = value
       end
     end

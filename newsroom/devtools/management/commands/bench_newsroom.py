@@ -26,6 +26,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -38,6 +39,7 @@ from django.templatetags.static import static
 
 from articles.models import Article, Company, Event, Person, Tag
 from newsroom.devtools.local_server import start_gunicorn
+from newsroom.devtools.topology import ToolMissing, Varnish
 
 from .benchmark import DOC, cache_name, machine, parse_wrk
 from .benchmark import Command as Benchmark
@@ -144,7 +146,9 @@ def parse_zipf_output(output: str) -> dict:
     }
 
 
-def run_zipf(base: str, url_file: Path, duration: int, connections: int) -> dict:
+def run_zipf(
+    base: str, url_file: Path, duration: int, connections: int, header: str = "X-Page-Cache"
+) -> dict:
     output = subprocess.run(  # noqa: S603 (wrk, fixed arguments)
         [  # noqa: S607
             "wrk",
@@ -161,6 +165,7 @@ def run_zipf(base: str, url_file: Path, duration: int, connections: int) -> dict
             "--",
             str(url_file),
             str(ZIPF_S),
+            header,  # which response header says hit or miss
         ],
         capture_output=True,
         text=True,
@@ -269,6 +274,27 @@ def table(*, static: dict, rows: list[dict], meta: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def edge_table(static_row: dict, row: dict) -> str:
+    ratio = row["rps"] / static_row["rps"] if static_row["rps"] else 0.0
+    return (
+        "\n".join(
+            [
+                "Through the edge (Varnish with xkey in front of the same server, purged on "
+                "every save; the static file through the same edge; hit ratio from X-Edge-Cache):",
+                "",
+                "| condition | saves | req/s | ratio to static | p50 | p99 | edge hit ratio "
+                "| errors |",
+                "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+                f"| static file, edge | – | {static_row['rps']:,.0f} | 1.00 | {static_row['p50']} "
+                f"| {static_row['p99']} | – | {static_row['errors']} |",
+                f"| {row['condition']} | {row['saves']} | {row['rps']:,.0f} | {ratio:.3f} "
+                f"| {row['p50']} | {row['p99']} | {row['hit_ratio']:.1%} | {row['errors']} |",
+            ]
+        )
+        + "\n"
+    )
+
+
 class Command(BaseCommand):
     help = __doc__.strip().splitlines()[0]
 
@@ -285,9 +311,15 @@ class Command(BaseCommand):
         parser.add_argument("--connections", type=int, default=16)
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--no-write", action="store_true", help="Print only.")
+        parser.add_argument(
+            "--no-edge",
+            dest="edge",
+            action="store_false",
+            help="Skip the last condition, through Varnish in front of the same server.",
+        )
 
     def handle(
-        self, *args, label, duration, warmup, prime, connections, workers, no_write, **options
+        self, *args, label, duration, warmup, prime, connections, workers, no_write, edge, **options
     ):
         if not shutil.which("wrk"):
             raise CommandError("wrk is not installed: apt-get install wrk")
@@ -327,6 +359,11 @@ class Command(BaseCommand):
                 self.condition(name, interval, editor, base, url_file, duration, connections)
                 for name, interval in CONDITIONS
             ]
+            edge_rows = (
+                self.through_the_edge(base, url_file, duration, connections, editor)
+                if edge
+                else None
+            )
             rss = Benchmark.worker_rss(server.pid)
         finally:
             server.send_signal(signal.SIGTERM)
@@ -349,6 +386,8 @@ class Command(BaseCommand):
             "notes": notes,
         }
         text = table(static=static_row, rows=rows, meta=meta)
+        if edge_rows:
+            text += "\n" + edge_table(*edge_rows)
         self.stdout.write(text)
         if not no_write:
             Benchmark.write(label, text, before=ANCHOR)
@@ -356,7 +395,9 @@ class Command(BaseCommand):
                 self.style.SUCCESS(f"Written to {DOC.relative_to(settings.BASE_DIR)}.")
             )
 
-    def condition(self, name, interval, editor, base, url_file, duration, connections) -> dict:
+    def condition(
+        self, name, interval, editor, base, url_file, duration, connections, header="X-Page-Cache"
+    ) -> dict:
         before = editor.saves
         stop = threading.Event()
         thread = None
@@ -364,7 +405,7 @@ class Command(BaseCommand):
             thread = threading.Thread(target=editor.every, args=(interval, stop))
             thread.start()
         try:
-            result = run_zipf(base, url_file, duration, connections)
+            result = run_zipf(base, url_file, duration, connections, header)
         finally:
             stop.set()
             if thread:
@@ -375,6 +416,36 @@ class Command(BaseCommand):
             f"p99 {row['p99']}, {row['saves']} saves, {row['errors']} errors"
         )
         return row
+
+    def through_the_edge(self, base, url_file, duration, connections, editor):
+        """Varnish (deploy/varnish/newsroom.vcl) in front of the same server, purged by
+        the editor's saves; the static file through the same edge for the ratio."""
+        parts = urlsplit(base)
+        try:
+            edge = Varnish(settings.VAR_DIR / "bench-edge", [(parts.hostname, parts.port)])
+        except ToolMissing as missing:
+            self.stdout.write(f"  through the edge: skipped ({missing})")
+            return None
+        try:
+            edge.wait_healthy()
+            settings.EDGE_PURGE_URLS = [f"{edge.url}/"]
+            prime_every_page(edge.url, url_file, 1, connections)
+            static_row = Benchmark.wrk(edge.url + static("css/site.css"), duration, connections)
+            self.stdout.write(f"  {'static file, edge':<30} {static_row['rps']:>9,.0f} req/s")
+            row = self.condition(
+                "through the edge, an editor saves every second",
+                1.0,
+                editor,
+                edge.url,
+                url_file,
+                duration,
+                connections,
+                header="X-Edge-Cache",
+            )
+        finally:
+            settings.EDGE_PURGE_URLS = []
+            edge.stop()
+        return static_row, row
 
     @staticmethod
     def check_pages(base: str, urls: UrlList) -> None:
