@@ -177,12 +177,13 @@ class Command(BaseCommand):
             server.wait(timeout=30)
 
     @staticmethod
-    def wrk(url, duration, connections) -> dict:
+    def wrk(url, duration, connections, cpus=None) -> dict:
         output = subprocess.run(  # noqa: S603
             ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],  # noqa: S607
             capture_output=True,
             text=True,
             check=True,
+            preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
         ).stdout
         return parse_wrk(output)
 
