@@ -18,6 +18,10 @@ stores them, the `Surrogate-Key` header hands them to an edge cache). The keys:
   rescheduled, created or deleted, never by an edit of its text.
 - ``all:article``: a page that showed more than MAX_KEYS_PER_KIND articles carries
   this instead of each one; every write of an article invalidates it.
+- ``text:article:17``: the article's text and the time it was last updated, on the
+  pages that show them (its own page, search snippets, feeds, sitemaps: they call
+  `shows_text`). An edit of the text alone invalidates only these, so a typo fixed
+  leaves the many pages that list the article by headline cached.
 
 Writes are turned into keys here and nowhere else (`keys_for_save`, `keys_for_m2m`),
 from the one hook every write path shares: model signals (articles/signals.py).
@@ -142,17 +146,49 @@ def _article_lists(article) -> set[str]:
     return keys
 
 
-def listing_state(article) -> tuple:
-    """What decides where an article is listed (and whether): compared before and after."""
-    return (article.status, article.published_at)
+# An article's fields that only the pages showing its text show (with the counters
+# and caches saved beside them); any other field is shown wherever it is listed.
+TEXT_FIELDS = frozenset(
+    {"body", "body_html", "body_html_key", "updated_at", "lock_version", "search_vector",
+     "autolink", "autolink_skip"}
+)  # fmt: skip
+TEXT = "text:article"
+
+
+def shows_text(article) -> None:
+    """Declare that the page being rendered shows `article`'s text or update time."""
+    recorder = _recorder.get()
+    if recorder is not None:
+        recorder.add_row(TEXT, article.pk)
+
+
+def row_state(instance) -> dict:
+    """The row's stored values, as the database has them: compared before and after."""
+    return {
+        field.attname: field.get_prep_value(getattr(instance, field.attname))
+        for field in type(instance)._meta.concrete_fields
+    }
+
+
+def _listing(state: dict | None):
+    """What decides where an article is listed (and whether)."""
+    return (state["status"], state["published_at"]) if state else None
+
+
+def _text_only(before: dict, after: dict) -> bool:
+    return all(before[name] == value for name, value in after.items() if name not in TEXT_FIELDS)
 
 
 def keys_for_save(instance, *, created: bool, deleted: bool = False, before=None) -> set[str]:
-    """The keys a save (or delete) of `instance` makes stale."""
+    """The keys a save (or delete) of `instance` makes stale. `before`: the article's
+    row_state() as stored before this save, if it was read."""
     kind = row_kind(type(instance))
     keys = {f"{kind}:{instance.pk}", f"all:{kind}"}
     if kind == "article":
-        if created or deleted or before != listing_state(instance):
+        after = None if created or deleted else row_state(instance)
+        if before is not None and after is not None and _text_only(before, after):
+            return {f"{TEXT}:{instance.pk}", f"all:{TEXT}"}
+        if after is None or _listing(before) != _listing(after):
             keys |= _article_lists(instance)
     elif kind in KINDS:
         keys.add(list_key(kind))  # a new name, a new slug: the directory changes

@@ -9,7 +9,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from . import intersections, selectors
-from .dependencies import coverage_of, depends_on, list_key
+from .dependencies import coverage_of, depends_on, list_key, shows_text
 from .kinds import KINDS, kind_of
 from .page_meta import DEFAULT_DESCRIPTION, SITE_NAME, absolute_url
 from .timestamps import to_the_second
@@ -48,6 +48,7 @@ class ArticleItemsMixin:
         return to_the_second(article.published_at)
 
     def item_updateddate(self, article):
+        shows_text(article)
         return to_the_second(article.updated_at)
 
     def item_author_name(self, article):

@@ -27,16 +27,17 @@ def _invalidate(keys, using):
     transaction.on_commit(lambda: invalidate(keys, committed=True), using=using)
 
 
-def _remember_listing(sender, instance, raw=False, **kwargs):
-    """Before an article is saved: where it was listed, to tell if that changes."""
+def _remember_row(sender, instance, raw=False, **kwargs):
+    """Before an article is saved: its stored row, to tell what the save changes (where
+    it is listed, or only its text)."""
     if instance.pk and not raw:
-        row = sender.objects.filter(pk=instance.pk).values_list("status", "published_at").first()
-        instance._listing_before = tuple(row) if row else None
+        stored = sender.objects.filter(pk=instance.pk).first()
+        instance._row_before = dependencies.row_state(stored) if stored else None
 
 
 def _saved(sender, instance, created=False, raw=False, using=None, **kwargs):
     # Fixtures (raw) are judged as new rows: everything they touch goes stale.
-    before = instance.__dict__.pop("_listing_before", None)
+    before = instance.__dict__.pop("_row_before", None)
     _invalidate(dependencies.keys_for_save(instance, created=created or raw, before=before), using)
 
 
@@ -111,7 +112,7 @@ def connect():
     for model in (Role, TaggedItem):
         post_delete.connect(_rerender, sender=model, dispatch_uid=f"body-d-{model.__name__}")
 
-    pre_save.connect(_remember_listing, sender=Article, dispatch_uid="cache-listing")
+    pre_save.connect(_remember_row, sender=Article, dispatch_uid="cache-listing")
     for model in apps.get_app_config("articles").get_models():
         if model is Autosave:  # an editor's autosaved copy is on no page
             continue

@@ -6,7 +6,7 @@ from django.db.models import Max
 from django.urls import reverse
 
 from . import selectors
-from .dependencies import depends_on, list_key
+from .dependencies import TEXT, depends_on, list_key, shows_text
 from .kinds import ENTITY_KINDS, KINDS, kind_of
 from .models import Tag
 
@@ -30,6 +30,7 @@ class ArticleSitemap(Sitemap):
         return selectors.published_articles()
 
     def lastmod(self, article):
+        shows_text(article)
         return article.updated_at
 
 
@@ -62,7 +63,8 @@ class SectionSitemap(Sitemap):
     names = ("home", "article_list", *(kind.list_url_name for kind in KINDS.values()))
 
     def items(self):
-        depends_on(list_key("article"))
+        # The newest update of any article: any article's text edit may move it.
+        depends_on(list_key("article"), f"all:{TEXT}")
         latest = selectors.published_articles().aggregate(latest=Max("updated_at"))["latest"]
         return [(name, latest) for name in self.names]
 

@@ -154,6 +154,7 @@ class ArticleDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
                 for obj in getattr(article, kind.article_field).all()
             ),
         )
+        dependencies.shows_text(article)  # the body, and the "Updated" line
         self.images = renditions(article.image)
         return super().get_context_data(
             body_html=stored_bodies.body_html(article),
@@ -448,6 +449,8 @@ class SearchView(PageMetaMixin, TemplateView):
             (article, search.snippet(article.body, results.terms))
             for article in results.groups.get("articles", [])
         ]
+        for article, _ in articles:
+            dependencies.shows_text(article)  # a snippet of its body
         return super().get_context_data(
             query=query,
             results=results,
