@@ -6,13 +6,18 @@ Redis and SeaweedFS, on loopback. Runs where the suite runs on PostgreSQL and Re
 import http.cookiejar
 import os
 import re
+import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
+import psycopg
 import pytest
 import urllib3
 from django.conf import settings
@@ -253,3 +258,63 @@ def test_with_every_app_server_stopped_the_edge_serves_what_it_has(site):
     assert b"AstraZeneca" in body
     never_kept = fetch(site.edge_url, "/people/")
     assert never_kept[0] == 503 and never_kept[1]["Retry-After"] == "30"
+
+
+def _other_redis_database(url: str) -> str:
+    """Another site, another page store: eight databases above the suite's own."""
+    parts = urlsplit(url)
+    return parts._replace(path=f"/{int(parts.path.strip('/') or 0) + 8}").geturl()
+
+
+def test_make_cluster_starts_everything_and_stops_it_on_sigterm(cluster, tmp_path):
+    """The command itself, as `make cluster` runs it: its own database created,
+    migrated and loaded, the addresses printed, and nothing left running after
+    SIGTERM."""
+    db = connection.settings_dict
+    name = f"{db['NAME']}_make_cluster"
+    base = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    ports = {"EDGE_PORT": free_port(), "APP_PORTS": f"{free_port()},{free_port()}"}
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))},
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "NEWSROOM_DEVTOOLS": "1",
+        "DATABASE_URL": f"{base}/{name}",
+        "REDIS_URL": _other_redis_database(settings.REDIS_URL),
+        "S3_PORT": str(port_with_grpc()),
+        "CLUSTER_DIR": str(tmp_path / "cluster"),
+        **{key: str(value) for key, value in ports.items()},
+    }
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "cluster"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output = []
+    try:
+        deadline = time.monotonic() + 240
+        while not any("Ctrl-C stops everything" in line for line in output):
+            assert time.monotonic() < deadline, "".join(output)
+            line = process.stdout.readline()
+            assert line or process.poll() is None, "".join(output)
+            output.append(line)
+        edge = f"http://127.0.0.1:{ports['EDGE_PORT']}"
+        assert f"readers (the edge):   {edge}/" in "".join(output)
+        assert fetch(edge, REPORT)[0] == 200  # its own database has the report
+        process.send_signal(signal.SIGTERM)
+        rest, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    assert process.returncode == 0, "".join(output) + rest
+    assert "Stopped the edge, the app servers and the object storage." in rest
+    for port in [ports["EDGE_PORT"], *map(int, ports["APP_PORTS"].split(",")), env["S3_PORT"]]:
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", int(port))) != 0, f"port {port} still open"

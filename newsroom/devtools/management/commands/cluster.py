@@ -5,7 +5,8 @@ Defaults, each overridable by environment: the edge on EDGE_PORT (8080), app ser
 on APP_PORTS (8001,8002), S3 on S3_PORT (8333), DATABASE_URL
 (postgres://postgres@127.0.0.1:5432/newsroom_cluster: created, migrated and loaded
 with the report if new), REDIS_URL (redis://127.0.0.1:6379/1). PostgreSQL and Redis
-are started if they are not answering. Logs (JSON lines) are in var/cluster/.
+are started if they are not answering. Logs (JSON lines) are in var/cluster/
+(CLUSTER_DIR).
 """
 
 import os
@@ -97,7 +98,7 @@ class Command(BaseCommand):
         redis_url = os.environ.get("REDIS_URL") or DEFAULT_REDIS
         edge_port = _ports("EDGE_PORT", "8080")[0]
         cluster = Cluster(
-            Path(settings.VAR_DIR) / "cluster",
+            Path(os.environ.get("CLUSTER_DIR") or Path(settings.VAR_DIR) / "cluster"),
             database_url=database_url,
             redis_url=redis_url,
             edge_port=edge_port,
