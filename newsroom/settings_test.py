@@ -4,6 +4,9 @@ pytest reads this module (pyproject.toml); subprocesses that a test starts to ch
 production behaviour name `newsroom.settings` themselves.
 """
 
+import os
+from urllib.parse import urlsplit
+
 from .settings import *  # noqa: F403
 
 # The test client and the live server speak plain HTTP; the production profile
@@ -32,3 +35,13 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if "newsroom.devtools" not in INSTALLED_APPS:  # noqa: F405
     INSTALLED_APPS = [*INSTALLED_APPS, "newsroom.devtools"]  # noqa: F405
 DEVTOOLS = True
+
+# Parallel workers (pytest-xdist, `make test`) must not share a Redis database: every
+# test empties the cache, and Django's RedisCache.clear() is FLUSHDB, which no key
+# prefix survives. Worker gwN uses database N above the one REDIS_URL names.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _WORKER.startswith("gw"):  # noqa: F405
+    _url = urlsplit(REDIS_URL)  # noqa: F405
+    _db = int(_url.path.strip("/") or 0) + int(_WORKER.removeprefix("gw"))
+    REDIS_URL = _url._replace(path=f"/{_db}").geturl()
+    CACHES = {"default": {**CACHES["default"], "LOCATION": REDIS_URL}}  # noqa: F405
