@@ -1,3 +1,4 @@
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +19,46 @@ REPORT_SLUG = "astrazeneca-continues-to-grow-footprint-in-china-with-landmark-ex
 FIXED_NOW = datetime(2027, 3, 9, 14, 30, 15, tzinfo=UTC)
 
 
+def pytest_configure(config):
+    # pytest-playwright empties --output as each session starts; under xdist every
+    # worker is a session, and a late one would delete the failure screenshots another
+    # had saved. Emptied here once instead, before any worker starts (not in workers).
+    if not hasattr(config, "workerinput") and config.pluginmanager.hasplugin("playwright"):
+        shutil.rmtree(config.getoption("--output"), ignore_errors=True)
+
+
+# Test modules that start servers holding something the machine has once, so that
+# xdist workers (`make test`) must run them one after another: SeaweedFS's S3 gateway
+# binds fixed ports (Iceberg 8181, Lance 9101) whatever ports it is given, and
+# collectstatic on production settings rewrites the checkout's staticfiles/ while the
+# other test's gunicorn serves from it.
+ONE_AT_A_TIME = {"tests/test_proxy.py", "tests/test_object_storage.py", "tests/test_cluster.py"}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadgroup with ONE_AT_A_TIME as one group, sent whole to one worker.
+
+    Not xdist_group marks: pytest-xdist 3.8 drops them on pytest 9.2 (pytest-xdist#1386).
+    """
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class Scheduling(LoadGroupScheduling):
+        def _split_scope(self, nodeid):
+            if nodeid.split("::", 1)[0] in ONE_AT_A_TIME:
+                return "one-at-a-time"
+            return super()._split_scope(nodeid)
+
+    return Scheduling(config, log)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def delete_output_dir():
+    """pytest-playwright's own, replaced by the one emptying in pytest_configure."""
+
+
 @pytest.fixture(autouse=True)
 def fixed_clock():
     """Every test runs at FIXED_NOW, whatever the machine's date (the clock ticks on
@@ -27,6 +68,16 @@ def fixed_clock():
     """
     with time_machine.travel(FIXED_NOW, tick=True) as traveller:
         yield traveller
+
+
+@pytest.fixture(autouse=True, scope="session")
+def urlconf_read_at_start():
+    """newsroom/urls.py reads settings (the media route) once, at the first request;
+    read it at start, as a server does, so that the test a worker happens to start
+    with cannot leave its overridden settings in the routes of every test after it."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (imports the URLconf)
 
 
 @pytest.fixture(autouse=True, scope="session")
