@@ -69,7 +69,13 @@ node_modules/.installed: package.json package-lock.json
 	else echo "npm not found: HTML validation and accessibility tests will be skipped"; fi
 
 test: $(VENV)/.runtime $(VENV)/.dev node_modules/.installed
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
+# Two pytest-xdist workers, one a core on CI's two: the suite in little more than half
+# the time. PYTEST_WORKERS=0 runs it in one process (--pdb, or one test without the
+# workers' start-up). loadgroup: tests/conftest.py keeps some modules on one worker.
+PYTEST_WORKERS ?= 2
+PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
 
 # The site's fonts, copied from their npm packages (pinned in package.json): the Latin
 # subsets of Source Serif 4 and Source Sans 3, variable weight, with their licences.
@@ -86,7 +92,7 @@ fonts: node_modules/.installed
 # Browser tests are left out: Chromium keeps its own clock.
 test-a-year-ahead: $(VENV)/.runtime $(VENV)/.dev node_modules/.installed
 	@command -v faketime >/dev/null || { echo "needs faketime (apt-get install faketime)"; exit 1; }
-	faketime -f '+365d' $(PY) -m pytest --ignore=tests/browser $(PYTEST_ARGS)
+	faketime -f '+365d' $(PYTEST) --ignore=tests/browser $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
