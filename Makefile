@@ -9,7 +9,7 @@ MANAGE := $(PY) manage.py
 
 .DEFAULT_GOAL := help
 .PHONY: help run setup test test-a-year-ahead fonts lint migrations-check check-fixtures lock clean \
-	bench bench-admin bench-newsroom load-test
+	bench bench-admin bench-newsroom load-test migrate cluster
 
 help:
 	@echo "make run               set up and serve http://127.0.0.1:$(PORT)/ (PORT=... to change)"
@@ -25,6 +25,8 @@ help:
 	@echo "make bench-admin       time the admin pages, report alone and BENCH_ARTICLES generated"
 	@echo "make bench-newsroom    readers on a Zipf mix while an editor saves (docs/performance.md)"
 	@echo "make load-test         readers and editors at once (LOAD_SECONDS=60, docs/load-test.md)"
+	@echo "make migrate           the release step: migrations once, before app servers start"
+	@echo "make cluster           Varnish, two app servers, PostgreSQL, Redis, SeaweedFS (docs/deployment.md)"
 	@echo "make clean             remove the virtualenv and collected static files"
 
 $(VENV)/bin/activate:
@@ -68,14 +70,14 @@ node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: HTML validation and accessibility tests will be skipped"; fi
 
-test: $(VENV)/.runtime $(VENV)/.dev node_modules/.installed
-	$(PYTEST) $(PYTEST_ARGS)
 # Two pytest-xdist workers, one a core on CI's two: the suite in little more than half
 # the time. PYTEST_WORKERS=0 runs it in one process (--pdb, or one test without the
 # workers' start-up). loadgroup: tests/conftest.py keeps some modules on one worker.
 PYTEST_WORKERS ?= 2
 PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
+test: $(VENV)/.runtime $(VENV)/.dev node_modules/.installed
+	$(PYTEST) $(PYTEST_ARGS)
 
 # The site's fonts, copied from their npm packages (pinned in package.json): the Latin
 # subsets of Source Serif 4 and Source Sans 3, variable weight, with their licences.
@@ -107,7 +109,7 @@ check-fixtures: $(VENV)/.runtime
 
 # The benchmarks and the load test run tooling that production settings leave out
 # (newsroom/devtools); the server they measure still runs without it.
-bench bench-admin bench-newsroom load-test: export NEWSROOM_DEVTOOLS = 1
+bench bench-admin bench-newsroom load-test cluster: export NEWSROOM_DEVTOOLS = 1
 
 # The benchmark: its own database (SQLite in var/ unless DATABASE_URL says otherwise),
 # filled once with BENCH_ARTICLES synthetic articles (0: the report alone).
@@ -147,6 +149,20 @@ bench-admin: $(VENV)/.runtime
 	$(MANAGE) load_report --if-missing && \
 	$(MANAGE) generate_demo_content --if-missing --articles $(BENCH_ARTICLES) && \
 	$(MANAGE) benchmark_admin
+
+# The release step of a deployment: run once, from one host, before the new code
+# serves (app servers never migrate at start). DATABASE_URL names the database.
+migrate: $(VENV)/.runtime
+	@mkdir -p var
+	$(MANAGE) migrate --noinput
+
+# The whole topology on this machine until Ctrl-C (docs/deployment.md): the edge on
+# EDGE_PORT (8080), app servers on APP_PORTS (8001,8002), S3 on S3_PORT (8333),
+# PostgreSQL DATABASE_URL (newsroom_cluster) and REDIS_URL (database 1).
+cluster: $(VENV)/.runtime $(VENV)/.dev
+	@command -v varnishd >/dev/null || { echo "make cluster needs Varnish (apt-get install varnish varnish-modules)"; exit 1; }
+	@mkdir -p var
+	$(MANAGE) cluster
 
 # Readers and editors at once under gunicorn (docs/load-test.md); LOAD_SECONDS=60 by
 # default, on the database DATABASE_URL names (SQLite in var/ otherwise).
