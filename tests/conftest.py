@@ -1,3 +1,4 @@
+import fcntl
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,31 +28,44 @@ def pytest_configure(config):
         shutil.rmtree(config.getoption("--output"), ignore_errors=True)
 
 
-# Test modules that start servers holding something the machine has once, so that
-# xdist workers (`make test`) must run them one after another: SeaweedFS's S3 gateway
-# binds fixed ports (Iceberg 8181, Lance 9101) whatever ports it is given, and
-# collectstatic on production settings rewrites the checkout's staticfiles/ while the
-# other test's gunicorn serves from it.
-ONE_AT_A_TIME = {"tests/test_proxy.py", "tests/test_object_storage.py", "tests/test_cluster.py"}
+# Test modules whose servers share something the checkout has once, so that no two may
+# run at the same time: each collects static files on production settings, rewriting
+# staticfiles/ (the manifest, the hashed copies) while the other's gunicorn serves it.
+ONE_AT_A_TIME = {"tests/test_proxy.py", "tests/test_cluster.py"}
+ONE_AT_A_TIME_LOCK = Path(__file__).resolve().parent.parent / "var" / "tests-one-at-a-time.lock"
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
-    """--dist loadgroup with ONE_AT_A_TIME as one group, sent whole to one worker.
-
-    Not xdist_group marks: pytest-xdist 3.8 drops them on pytest 9.2 (pytest-xdist#1386).
-    """
+    """--dist loadgroup: each test on its own, but each ONE_AT_A_TIME module whole on
+    one worker (its servers started once), and all in collection order: pytest-django
+    puts transactional tests, which flush the migrations' data, after the others, and
+    each worker must keep that order. (Not xdist_group marks: pytest-xdist 3.8 drops
+    them on pytest 9.2, pytest-xdist#1386.)"""
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadGroupScheduling
 
     class Scheduling(LoadGroupScheduling):
         def _split_scope(self, nodeid):
-            if nodeid.split("::", 1)[0] in ONE_AT_A_TIME:
-                return "one-at-a-time"
-            return super()._split_scope(nodeid)
+            module = nodeid.split("::", 1)[0]
+            return module if module in ONE_AT_A_TIME else super()._split_scope(nodeid)
 
+    config.option.loadscopereorder = False  # biggest units first would break that order
     return Scheduling(config, log)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_at_a_time(request):
+    """A ONE_AT_A_TIME module waits for any other to finish, on another worker or in
+    another run of the suite in this checkout."""
+    if request.node.nodeid not in ONE_AT_A_TIME:
+        yield
+        return
+    ONE_AT_A_TIME_LOCK.parent.mkdir(exist_ok=True)
+    with ONE_AT_A_TIME_LOCK.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)
