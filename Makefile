@@ -92,9 +92,12 @@ fonts: node_modules/.installed
 # The suite must pass on any day: Debian's faketime moves the whole process's clock
 # (and every subprocess's) a year on; the tests' own fixed clock must hide it all.
 # Browser tests are left out: Chromium keeps its own clock.
+# So are the tests that put Varnish in front: under the moved clock its health
+# probes never pass. They run in the other two passes.
+OWN_CLOCKS := --ignore=tests/test_edge.py --ignore=tests/test_cluster.py
 test-a-year-ahead: $(VENV)/.runtime $(VENV)/.dev node_modules/.installed
 	@command -v faketime >/dev/null || { echo "needs faketime (apt-get install faketime)"; exit 1; }
-	faketime -f '+365d' $(PYTEST) --ignore=tests/browser $(PYTEST_ARGS)
+	faketime -f '+365d' $(PYTEST) --ignore=tests/browser $(OWN_CLOCKS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

