@@ -139,8 +139,8 @@ class SeaweedFS:
     def _launch(self) -> None:
         # Each of its servers also listens on port + 10000 for gRPC: all eight are
         # picked free at once, just before it binds them.
-        *ports, s3 = free_ports_with_grpc(3 if self.fixed_s3_port else 4)
-        self.s3_port = self.fixed_s3_port or s3
+        ports = free_ports_with_grpc(3 if self.fixed_s3_port else 4)
+        self.s3_port = self.fixed_s3_port or ports[3]
         self.endpoint = f"http://127.0.0.1:{self.s3_port}"
         self.process = subprocess.Popen(  # noqa: S603
             [
