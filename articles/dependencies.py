@@ -30,6 +30,7 @@ from the one hook every write path shares: model signals (articles/signals.py).
 from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import partial
 
 from django.db.models import ForeignKey
 
@@ -65,14 +66,18 @@ class Recorder:
 
 
 @contextmanager
-def recording():
-    """Collect the keys of what is rendered inside the block."""
+def recording(*, nested: bool = False):
+    """Collect the keys of what is rendered inside the block; `nested` (a panel of a
+    page, articles/fragments.py): hand them on to the recording around it too."""
+    outer = _recorder.get()
     recorder = Recorder()
     token = _recorder.set(recorder)
     try:
         yield recorder
     finally:
         _recorder.reset(token)
+        if nested and outer is not None:
+            outer.add(*recorder.result())
 
 
 def depends_on(*keys: str) -> None:
@@ -227,3 +232,32 @@ def keys_for_m2m(instance, model, pk_set, *, reverse: bool) -> set[str]:
     for pk in subjects or ():
         keys |= _coverage(kind, pk)
     return keys
+
+
+class Loaded:
+    """A value a page builds at most once, when a panel first needs it, with the keys
+    of what building it read: every panel that uses it carries those keys, not only
+    the first (articles/fragments.py). Templates call it like any callable."""
+
+    def __init__(self, build):
+        self.build = build
+        self.keys = None
+
+    def __call__(self):
+        if self.keys is None:
+            with recording() as recorder:
+                self.value = self.build()
+            self.keys = recorder.result() - {SITE}
+        depends_on(*self.keys)
+        return self.value
+
+
+def lazily(loaded: Loaded, names) -> dict:
+    """Template names for the dict that `loaded` builds: each builds it when first
+    read, so a page whose panels are all kept never does."""
+
+    def value(name):
+        found = loaded().get(name)
+        return found() if isinstance(found, Loaded) else found
+
+    return {name: partial(value, name) for name in names}

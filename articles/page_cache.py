@@ -103,7 +103,7 @@ def seconds_until_next_publication() -> float | None:
             .first()
         )
         moment = upcoming.timestamp() if upcoming else 0.0
-        ttl = settings.PAGE_CACHE_SECONDS
+        ttl = max(settings.PAGE_CACHE_SECONDS, settings.FRAGMENT_CACHE_SECONDS)
         entry = page_store.Entry(
             moment, frozenset({dependencies.list_key("article")}), time.time() + ttl
         )
@@ -112,9 +112,10 @@ def seconds_until_next_publication() -> float | None:
     return max(moment - time.time(), 0.0) if moment else None
 
 
-def page_ttl() -> int:
-    """Seconds to keep a page; 0 (do not keep) when the schedule cannot be read."""
-    ttl = settings.PAGE_CACHE_SECONDS
+def page_ttl(longest: int | None = None) -> int:
+    """Seconds to keep a page (at most `longest`, by default PAGE_CACHE_SECONDS); 0
+    (do not keep) when the schedule cannot be read."""
+    ttl = settings.PAGE_CACHE_SECONDS if longest is None else longest
     try:
         wait = seconds_until_next_publication()
     except DatabaseError as error:

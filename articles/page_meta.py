@@ -1,5 +1,6 @@
 """What every public page tells search engines and link previews about itself."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -13,10 +14,14 @@ class PageMeta:
     title: str
     description: str = DEFAULT_DESCRIPTION
     og_type: str = "website"  # "article" for articles, "profile" for people
-    image_url: str = ""
+    # A URL, or a function that finds it (run only when the head is rendered).
+    image_url: str | Callable[[], str] = ""
     # (name, path) pairs from the home page down to this page.
     breadcrumbs: list[tuple[str, str]] = field(default_factory=list)
-    json_ld: list[dict] = field(default_factory=list)
+    json_ld: list[dict | Callable[[], dict]] = field(default_factory=list)
+    # The row the image and JSON-LD are about: they are then kept as a panel
+    # (articles/fragments.py), and their functions run only when it is drawn.
+    panel: object = None
     feeds: list[tuple[str, str, str]] = field(default_factory=list)  # (title, path, mime)
 
     @property

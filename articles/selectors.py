@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -62,8 +62,10 @@ def _facts() -> Prefetch:
     return _cited("facts", Fact.objects.all(), to_attr="cited_facts")
 
 
-def article_detail_queryset() -> QuerySet[Article]:
-    return Article.objects.prefetch_related(
+# What each detail page shows beside the row itself, as prefetch lookups: read into
+# the row when a panel of its page is drawn (load_detail), or with it (the querysets).
+def _article_detail() -> tuple:
+    return (
         "tags",
         "companies",
         "people__roles",  # their titles are kept whole by the body's links
@@ -72,14 +74,8 @@ def article_detail_queryset() -> QuerySet[Article]:
     )
 
 
-def article_listing() -> QuerySet[Article]:
-    """Published articles as lists show them: with their tags, newest first."""
-    return published_articles().prefetch_related("tags")
-
-
-def company_detail_queryset() -> QuerySet[Company]:
-    """A company with what topic_pages.company_page() shows, in seven queries."""
-    return Company.objects.prefetch_related(
+def _company_detail() -> tuple:
+    return (
         "tags",
         _facts(),
         _cited(
@@ -101,8 +97,8 @@ def company_detail_queryset() -> QuerySet[Company]:
     )
 
 
-def person_detail_queryset() -> QuerySet[Person]:
-    return Person.objects.prefetch_related(
+def _person_detail() -> tuple:
+    return (
         "tags",
         _facts(),
         _cited("roles", Role.objects.select_related("company"), to_attr="cited_roles"),
@@ -110,8 +106,9 @@ def person_detail_queryset() -> QuerySet[Person]:
     )
 
 
-def event_detail_queryset() -> QuerySet[Event]:
-    return Event.objects.select_related("series").prefetch_related(
+def _event_detail() -> tuple:
+    # Its series is read with it (select_related), as its page's head shows it.
+    return (
         "tags",
         "editions",
         _facts(),
@@ -128,8 +125,49 @@ def event_detail_queryset() -> QuerySet[Event]:
     )
 
 
+def _tag_detail() -> tuple:
+    return (_facts(),)
+
+
+_DETAIL = {
+    Article: _article_detail,
+    Company: _company_detail,
+    Person: _person_detail,
+    Event: _event_detail,
+    Tag: _tag_detail,
+}
+
+
+def load_detail(obj):
+    """Read what `obj`'s page shows beside its own row into it; returns it."""
+    prefetch_related_objects([obj], *_DETAIL[type(obj)]())
+    return obj
+
+
+def article_detail_queryset() -> QuerySet[Article]:
+    return Article.objects.prefetch_related(*_article_detail())
+
+
+def article_listing() -> QuerySet[Article]:
+    """Published articles as lists show them: with their tags, newest first."""
+    return published_articles().prefetch_related("tags")
+
+
+def company_detail_queryset() -> QuerySet[Company]:
+    """A company with what topic_pages.company_page() shows, in seven queries."""
+    return Company.objects.prefetch_related(*_company_detail())
+
+
+def person_detail_queryset() -> QuerySet[Person]:
+    return Person.objects.prefetch_related(*_person_detail())
+
+
+def event_detail_queryset() -> QuerySet[Event]:
+    return Event.objects.select_related("series").prefetch_related(*_event_detail())
+
+
 def tag_detail_queryset() -> QuerySet[Tag]:
-    return Tag.objects.prefetch_related(_facts())
+    return Tag.objects.prefetch_related(*_tag_detail())
 
 
 # "In the news" looks at the newest published articles only: it answers what is

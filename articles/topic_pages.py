@@ -1,15 +1,19 @@
 """Topic pages (company, person, event, tag) as finished page objects.
 
-A view looks the subject up with its `*_detail_queryset()` from selectors and hands it
-to the builder here; the builder returns a dataclass holding everything the template
-shows, from rows already prefetched, so a page runs a fixed number of queries. Facts,
-relations and quotes cited from an article that is not live are dropped here, once.
+A view looks the subject up and hands it, with what its page shows read in by
+`selectors.load_detail()`, to the builder here; the builder returns a dataclass
+holding everything the template shows, from rows already prefetched, so a page runs
+a fixed number of queries. The articles about the subject (and the timeline drawn
+from them) are read only when a panel shows them, so a panel kept apart from them
+(articles/fragments.py) does not depend on them. Facts, relations and quotes cited
+from an article that is not live are dropped here, once.
 """
 
 from collections import Counter
 from dataclasses import dataclass, field, fields
 
 from . import intersections, selectors, timeline
+from .dependencies import Loaded, coverage_of, depends_on, lazily
 from .models import Event, Tag
 
 # A topic page shows the few facts that define its subject in a box: the first ones
@@ -38,9 +42,9 @@ class TopicPage:
     kind_label: str
     summary: str
     facts: list
-    articles: list
+    articles: list | Loaded
     together: list = field(default_factory=list)
-    timeline: list = field(default_factory=list)
+    timeline: list | Loaded = field(default_factory=list)
     extra_key_facts: list = field(default_factory=list)
 
     @property
@@ -126,13 +130,34 @@ def together(obj, others, *, limit: int = TOGETHER_LIMIT) -> list[tuple[object, 
     return [(other, intersections.intersection_url(obj, other)) for _, (_, other) in ranked[:limit]]
 
 
+def coverage(subject) -> Loaded:
+    """The newest articles about `subject`, read when a panel shows them."""
+
+    def read():
+        depends_on(coverage_of(subject))  # an article entering or leaving the list
+        return selectors.articles_about(subject)
+
+    return Loaded(read)
+
+
+def _names() -> set[str]:
+    kinds = (CompanyPage, PersonPage, EventPage, TagPage)
+    return {f.name for kind in kinds for f in fields(kind)} | {"page", "key_facts", "more_facts"}
+
+
+def lazy_context(page: Loaded) -> dict:
+    """The template's names for a page not built yet: each builds it when first read
+    (and reads what it holds lazily, the coverage, when that is read)."""
+    return lazily(Loaded(lambda: page().context()), _names())
+
+
 def company_page(company) -> CompanyPage:
     facts = public(company.cited_facts)
     relations = [*public(company.cited_relations_out), *public(company.cited_relations_in)]
     roles = public(company.cited_roles)
     participations = public(company.cited_participations)
     events = [p.event for p in participations]
-    articles = selectors.articles_about(company)
+    articles = coverage(company)
     tags = list(company.tags.all())
     # On the timeline a relation reads the same from both ends.
     dated = [(fact, f"{company.name}: {fact.label}") for fact in facts]
@@ -150,7 +175,11 @@ def company_page(company) -> CompanyPage:
         facts=facts,
         articles=articles,
         together=together(company, others),
-        timeline=timeline.grouped(timeline.build(events=events, articles=articles, facts=dated)),
+        timeline=Loaded(
+            lambda: timeline.grouped(
+                timeline.build(events=events, articles=articles(), facts=dated)
+            )
+        ),
         extra_key_facts=_extra(company),
         relations=relations,
         roles=roles,
@@ -161,7 +190,7 @@ def company_page(company) -> CompanyPage:
 def person_page(person) -> PersonPage:
     facts = public(person.cited_facts)
     roles = public(person.cited_roles)
-    articles = selectors.articles_about(person)
+    articles = coverage(person)
     dated = [(fact, f"{person.name}: {fact.label}") for fact in facts]
     return PersonPage(
         entity=person,
@@ -170,7 +199,7 @@ def person_page(person) -> PersonPage:
         facts=facts,
         articles=articles,
         together=together(person, [*(role.company for role in roles), *person.tags.all()]),
-        timeline=timeline.grouped(timeline.build(articles=articles, facts=dated)),
+        timeline=Loaded(lambda: timeline.grouped(timeline.build(articles=articles(), facts=dated))),
         extra_key_facts=_extra(person),
         roles=roles,
         quotes=[quote for quote in person.quotes.all() if quote.article.is_live],
@@ -182,7 +211,7 @@ def event_page(event) -> EventPage:
     participations = public(event.cited_participations)
     relations = public(event.cited_company_relations)
     editions = sorted(event.editions.all(), key=lambda e: (e.edition or 0, e.name))
-    articles = selectors.articles_about(event)
+    articles = coverage(event)
     dated = [(fact, f"{event.name}: {fact.label}") for fact in facts]
     dated += [(rel, str(rel)) for rel in relations]
     others = [
@@ -205,7 +234,11 @@ def event_page(event) -> EventPage:
         facts=facts,
         articles=articles,
         together=together(event, others),
-        timeline=timeline.grouped(timeline.build(events=editions, articles=articles, facts=dated)),
+        timeline=Loaded(
+            lambda: timeline.grouped(
+                timeline.build(events=editions, articles=articles(), facts=dated)
+            )
+        ),
         extra_key_facts=_extra(event, [("When", event.when), ("Where", event.location)]),
         participations=participations,
         company_relations=relations,
@@ -219,6 +252,8 @@ def event_page(event) -> EventPage:
 
 def tag_page(tag, *, group_url) -> TagPage:
     """`group_url(tag, group)` gives the address of a group's full list."""
+    # Its groups are what is tagged with it: they change with its coverage.
+    depends_on(coverage_of(tag))
     groups = []
     for group in selectors.TAG_GROUPS:
         if group == "articles":  # the newest, read from the tag's links first

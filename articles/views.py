@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
@@ -86,27 +87,46 @@ class OldSlugRedirectMixin:
 
 
 class HomeView(PageMetaMixin, TemplateView):
+    """The front page: its lists, its events and its tags are panels
+    (articles/fragments.py), read only when one of them is drawn."""
+
     template_name = "articles/home.html"
 
-    def get_context_data(self, **kwargs):
+    @staticmethod
+    def front() -> dict:
         # "In the news" counts coverage: any article linked or unlinked may move it.
         depends_on(list_key("article"), *(list_key(kind) for kind in kinds.KINDS))
         front = selectors.front_page()
-        upcoming, recent = selectors.dated_events()
         lead = front["articles"][0] if front["articles"] else None
-        return super().get_context_data(
-            lead=lead,
-            lead_tags=front["lead_tags"],
-            lead_images=renditions(lead.image) if lead else [],
-            latest=front["articles"][1:],
-            upcoming_events=upcoming,
-            recent_events=recent,
-            events=front["events"],
-            companies=front["companies"],
-            people=front["people"],
-            tags_by_kind=front["tags_by_kind"],
-            **kwargs,
+        return {
+            "lead": lead,
+            "lead_tags": front["lead_tags"],
+            "lead_images": renditions(lead.image) if lead else [],
+            "latest": front["articles"][1:],
+            "events": front["events"],
+            "companies": front["companies"],
+            "people": front["people"],
+            "tags_by_kind": front["tags_by_kind"],
+        }
+
+    @staticmethod
+    def dated_events() -> dict:
+        depends_on(list_key("event"))
+        upcoming, recent = selectors.dated_events()
+        return {"upcoming_events": upcoming, "recent_events": recent}
+
+    def get_context_data(self, **kwargs):
+        front = dependencies.lazily(
+            dependencies.Loaded(self.front),
+            ("lead", "lead_tags", "lead_images", "latest", "events", "companies", "people",
+             "tags_by_kind"),
+        )  # fmt: skip
+        dated = dependencies.lazily(
+            dependencies.Loaded(self.dated_events), ("upcoming_events", "recent_events")
         )
+        # The events panel is kept per day: "upcoming" and "recent" turn at midnight.
+        today = timezone.localdate().isoformat()
+        return super().get_context_data(**front, **dated, today=today, **kwargs)
 
     def get_meta(self):
         meta = PageMeta(title=SITE_NAME, breadcrumbs=[HOME])
@@ -134,51 +154,83 @@ class ArticleListView(PageMetaMixin, TemplateView):
 
 
 class ArticleDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
+    """The article and its rail, its related articles and its head's image and
+    JSON-LD are three panels (articles/fragments.py), each kept under what it shows;
+    what only they need is loaded when they are drawn, so a page whose panels are
+    kept costs one query."""
+
     model = Article
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
         # Staff may preview drafts and scheduled articles (the page says so);
         # everyone else gets a 404 until the article is live.
-        return selectors.visible_to(self.request.user, selectors.article_detail_queryset())
+        return selectors.visible_to(self.request.user, Article.objects.all())
 
-    def get_context_data(self, **kwargs):
-        article = self.object
-        # Its related articles are drawn from what it shares with others: an article
-        # entering or leaving any of those lists may change them.
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        # The article with what its panels show, read when one is drawn.
+        self.loaded = dependencies.Loaded(lambda: self.load(article))
+        self.images = dependencies.Loaded(lambda: renditions(article.image))
+        return article
+
+    @staticmethod
+    def load(article) -> Article:
+        depends_on(about(article))  # its links to companies, people, events, quotes
+        return selectors.load_detail(article)
+
+    def body_html(self) -> str:
+        article = self.loaded()
+        dependencies.shows_text(article)  # the body, and the "Updated" line
+        return stored_bodies.body_html(article)
+
+    def related(self) -> list[Article]:
+        article = self.loaded()
+        # Drawn from what it shares with others: an article entering or leaving any
+        # of those lists may change them.
         depends_on(
-            about(article),
             *(
                 coverage_of(obj)
                 for kind in kinds.KINDS.values()
                 for obj in getattr(article, kind.article_field).all()
             ),
         )
-        dependencies.shows_text(article)  # the body, and the "Updated" line
-        self.images = renditions(article.image)
+        return selectors.related_articles(article=article)
+
+    def get_context_data(self, **kwargs):
         return super().get_context_data(
-            body_html=stored_bodies.body_html(article),
-            related=selectors.related_articles(article=article),
+            body_html=self.body_html,
+            related=self.related,
             images=self.images,
+            loaded=self.loaded,
             **kwargs,
         )
 
+    def image_url(self) -> str:
+        # The photo when there is one, else the article's drawn card.
+        images = self.images()
+        return absolute_url(images[-1].url) if images else _card(self.object)
+
     def get_meta(self):
         article = self.object
-        # The photo when there is one, else the article's drawn card.
-        image_url = absolute_url(self.images[-1].url) if self.images else _card(article)
         meta = PageMeta(
             title=article.title,
             description=article.standfirst or article.paragraphs()[0][:200],
             og_type="article",
-            image_url=image_url,
+            image_url=self.image_url,
             breadcrumbs=[
                 HOME,
                 ("Articles", reverse("article_list")),
                 (article.title, article.get_absolute_url()),
             ],
+            panel=article,
         )
-        meta.json_ld.append(structured_data.news_article(self.request, article, image_url))
+
+        def json_ld():
+            dependencies.shows_text(article)  # its dateModified
+            return structured_data.news_article(self.request, self.loaded(), self.image_url())
+
+        meta.json_ld.append(json_ld)
         return meta
 
 
@@ -245,31 +297,48 @@ class EventListView(EntityListView):
 
 class TopicDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
     """A company, person, event or tag page: look the subject up, build its page
-    object (topic_pages), render it."""
+    object (topic_pages), render it.
+
+    The subject is read with one query; the rest only when a panel of the page that
+    shows it is drawn (articles/fragments.py): the head, the coverage (drawn from
+    the articles about it), the rail and the main column are kept apart, so a new
+    article about the subject re-renders its coverage and timeline, not its facts.
+    """
 
     build_page = None  # a topic_pages builder
 
     def get_queryset(self):
-        return selectors.visible_to(self.request.user, super().get_queryset())
+        return selectors.visible_to(self.request.user, self.model.objects.all())
+
+    def get_object(self, queryset=None):
+        subject = self.look_up(queryset)
+        self.page = dependencies.Loaded(lambda: self.build(subject))
+        return subject
+
+    def look_up(self, queryset):
+        return super().get_object(queryset)
+
+    def build(self, subject):
+        depends_on(about(subject))  # its facts, relations, roles, quotes, citations
+        return type(self).build_page(selectors.load_detail(subject))
 
     def get_context_data(self, **kwargs):
-        depends_on(about(self.object), coverage_of(self.object))
-        self.page = type(self).build_page(self.object)
-        return super().get_context_data(**self.page.context(), **kwargs)
+        return super().get_context_data(**topic_pages.lazy_context(self.page), **kwargs)
 
-    def topic_meta(self, description: str, json_ld: dict, og_type: str = "website"):
+    def topic_meta(self, description: str, json_ld, og_type: str = "website"):
         obj = self.object
         kind = kinds.kind_of(obj)
         meta = PageMeta(
             title=obj.name,
             description=description[:300],
             og_type=og_type,
-            image_url=_card(obj),
+            image_url=lambda: _card(obj),
             breadcrumbs=[
                 HOME,
                 (kind.label, reverse(kind.list_url_name)),
                 (obj.name, obj.get_absolute_url()),
             ],
+            panel=obj,
         )
         meta.json_ld.append(json_ld)
         meta.feeds = _entity_feeds(obj)
@@ -277,7 +346,7 @@ class TopicDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
 
 
 class CompanyDetailView(TopicDetailView):
-    queryset = selectors.company_detail_queryset()
+    model = Company
     build_page = topic_pages.company_page
 
     def get_meta(self):
@@ -287,7 +356,7 @@ class CompanyDetailView(TopicDetailView):
 
 
 class PersonDetailView(TopicDetailView):
-    queryset = selectors.person_detail_queryset()
+    model = Person
     build_page = topic_pages.person_page
 
     def get_meta(self):
@@ -295,22 +364,33 @@ class PersonDetailView(TopicDetailView):
         description = person.bio or f"{person.name}: roles, quotes and reports."
         return self.topic_meta(
             description,
-            structured_data.person(self.request, person, self.page.roles),
+            lambda: structured_data.person(self.request, person, self.page().roles),
             og_type="profile",
         )
 
 
 class EventDetailView(TopicDetailView):
-    queryset = selectors.event_detail_queryset()
+    model = Event
     build_page = topic_pages.event_page
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("series")
+
+    def build(self, subject):
+        # Its series was read with it, outside the panels that show it.
+        if subject.series is not None:
+            depends_on(f"{dependencies.row_kind(Event)}:{subject.series_id}")
+        return super().build(subject)
 
     def get_meta(self):
         event = self.object
         description = event.description or f"{event.name}: who took part and what happened."
-        participants = [p.company for p in self.page.participations]
-        return self.topic_meta(
-            description, structured_data.event(self.request, event, participants)
-        )
+
+        def json_ld():
+            participants = [p.company for p in self.page().participations]
+            return structured_data.event(self.request, event, participants)
+
+        return self.topic_meta(description, json_ld)
 
 
 class TagListView(PageMetaMixin, ListView):
@@ -334,8 +414,20 @@ def _tag_group_url(tag, group: str) -> str:
 
 
 class TagDetailView(TopicDetailView):
-    queryset = selectors.tag_detail_queryset()
+    model = Tag
     build_page = functools.partial(topic_pages.tag_page, group_url=_tag_group_url)
+
+    def look_up(self, queryset):
+        if self.request.user.is_staff:
+            return super().look_up(queryset)
+        # Most tags are carried by a live article: that is one short query, where
+        # the whole public check takes Django 25 ms to compile; it runs for the rest.
+        tag = Tag.objects.filter(slug=self.kwargs["slug"]).first()
+        if tag is None or not (
+            tag.on_a_live_article() or Tag.objects.filter(pk=tag.pk).public().exists()
+        ):
+            raise Http404("No public tag by that name")
+        return tag
 
     def get_meta(self):
         tag = self.object

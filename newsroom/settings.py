@@ -230,6 +230,8 @@ def env_number(name: str, default: str, kind=int):
 # PAGE_CACHE_MAX_MB (pages average 12 KB, so 64 MB holds about 5,000).
 PAGE_CACHE_SECONDS = env_number("PAGE_CACHE_SECONDS", "300")
 PAGE_CACHE_MAX_MB = env_number("PAGE_CACHE_MAX_MB", "64", float)
+# Panels of pages (articles/fragments.py) are kept this long at most; 0 turns them off.
+FRAGMENT_CACHE_SECONDS = env_number("FRAGMENT_CACHE_SECONDS", "300")
 # An expired page is kept this long to serve while one request renders it anew.
 PAGE_CACHE_GRACE = env_number("PAGE_CACHE_GRACE", "60", float)
 # How long a request waits for another's render of the same page before its own.

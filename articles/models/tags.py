@@ -88,6 +88,19 @@ class Tag(TagBase):
         ordering = ["name"]
         constraints = [choice_constraint("kind", TagKind, "tag_kind_valid")]
 
+    def on_a_live_article(self) -> bool:
+        """Whether a live article carries it (then it is public: TagQuerySet.public)."""
+        from django.contrib.contenttypes.models import ContentType
+
+        from .article import Article
+
+        live = Article.objects.published().filter(pk=models.OuterRef("object_id"))
+        return TaggedItem.objects.filter(
+            models.Exists(live),
+            tag=self,
+            content_type=ContentType.objects.get_for_model(Article),
+        ).exists()
+
     def get_absolute_url(self):
         return slug_path("tag_detail", self.slug)
 

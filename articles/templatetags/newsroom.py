@@ -5,6 +5,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from articles import fragments
 from articles.page_meta import absolute_url
 from articles.rendering import render_markdown
 from articles.timestamps import machine_time as _machine_time
@@ -28,8 +29,11 @@ def machine_time(moment) -> str:
 
 
 @register.filter
-def json_ld(data: dict) -> str:
-    """A JSON-LD block. Data blocks are not executed, so no CSP allowance is needed."""
+def json_ld(data) -> str:
+    """A JSON-LD block (from a dict, or a function that builds one). Data blocks are
+    not executed, so no CSP allowance is needed."""
+    if callable(data):
+        data = data()
     payload = json.dumps(data, ensure_ascii=False, default=str).translate(_JSON_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308
 
@@ -61,3 +65,33 @@ def canonical_url(context) -> str:
 @register.filter
 def srcset(images) -> str:
     return ", ".join(f"{image.url} {image.width}w" for image in images)
+
+
+class PanelNode(template.Node):
+    def __init__(self, name: str, vary: list, nodelist):
+        self.name, self.vary, self.nodelist = name, vary, nodelist
+
+    def render(self, context):
+        about = tuple(expression.resolve(context) for expression in self.vary)
+        if not all(about):  # about nothing in particular: not kept
+            return self.nodelist.render(context)
+        return fragments.cached(
+            self.name,
+            about,
+            lambda: self.nodelist.render(context),
+            request=context.get("request"),
+        )
+
+
+@register.tag
+def panel(parser, token):
+    """{% panel "name" article ... %}…{% endpanel %}: a part of a page kept on its own
+    under the dependency keys of what it shows (articles/fragments.py). The rows (or
+    values) after the name are what the panel is about (an empty one: not kept);
+    everything it shows must follow from them."""
+    bits = token.split_contents()
+    if len(bits) < 2 or bits[1][0] not in "\"'":
+        raise template.TemplateSyntaxError('usage: {% panel "name" value ... %}')
+    nodelist = parser.parse(("endpanel",))
+    parser.delete_first_token()
+    return PanelNode(bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]], nodelist)

@@ -1,0 +1,122 @@
+"""Panels kept on their own (articles/fragments.py): a page drawn from kept panels is
+the page drawn from the database, carries the same dependency keys, and a write
+redraws only the panels that show what it changed.
+
+That no kept panel is ever stale after a write, on every page type, is asserted by
+tests/test_invalidation.py, which compares every page after each write with a render
+that keeps nothing.
+"""
+
+import pytest
+from django.test import override_settings
+
+from articles import fragments
+from articles.models import Company, Event
+
+from .factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/",
+    "/articles/astrazeneca-continues-to-grow-footprint-in-china-with-landmark-expansion/",
+    "/companies/astrazeneca/",
+    "/people/leon-wang/",
+    "/events/ciie-4/",
+    "/tags/shanghai/",
+]
+
+
+def render(client, path, *, panels: bool):
+    with override_settings(PAGE_CACHE_SECONDS=0, FRAGMENT_CACHE_SECONDS=300 if panels else 0):
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return response
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """The names of the panels rendered (not taken from the store), in order."""
+    names = []
+    real = fragments.cached
+
+    def spy(name, about, render, **kwargs):
+        def counted():
+            names.append(name)
+            return render()
+
+        return real(name, about, counted, **kwargs)
+
+    monkeypatch.setattr(fragments, "cached", spy)
+    return names
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_page_from_kept_panels_is_the_page_and_carries_the_same_keys(client, report, path):
+    nothing_kept = render(client, path, panels=False)
+    first = render(client, path, panels=True)  # draws and keeps the panels
+    from_panels = render(client, path, panels=True)
+    assert from_panels.content == first.content == nothing_kept.content
+    keys = set(nothing_kept["Surrogate-Key"].split())
+    assert keys == set(first["Surrogate-Key"].split()) == set(from_panels["Surrogate-Key"].split())
+    assert len(keys) > 2  # the page's own rows, not just "site"
+
+
+def test_kept_panels_are_not_drawn_again(client, report, drawn):
+    path = PAGES[1]
+    render(client, path, panels=True)
+    assert drawn == ["head", "article", "related"]
+    drawn.clear()
+    render(client, path, panels=True)
+    assert drawn == []
+
+
+def test_a_new_article_on_the_same_subject_redraws_the_related_panel_only(client, report, drawn):
+    path = report.get_absolute_url()
+    render(client, path, panels=True)
+    drawn.clear()
+    newer = make_article("astrazeneca-again", title="AstraZeneca opens another site")
+    newer.companies.add(Company.objects.get(slug="astrazeneca"))
+    page = render(client, path, panels=True).content.decode()
+    assert drawn == ["related"]
+    assert "AstraZeneca opens another site" in page
+
+
+def test_a_company_renamed_is_renamed_in_the_article_panels(client, report):
+    path = report.get_absolute_url()
+    render(client, path, panels=True)
+    company = Company.objects.get(slug="astrazeneca")
+    company.name = "AstraZeneca Group"
+    company.save()
+    page = render(client, path, panels=True).content.decode()
+    assert page == render(client, path, panels=False).content.decode()
+    assert "AstraZeneca Group" in page
+
+
+def test_a_series_renamed_is_renamed_on_its_editions_pages(client, report):
+    edition = Event.objects.get(slug="ciie-4")
+    assert edition.series is not None
+    render(client, "/events/ciie-4/", panels=True)
+    series = edition.series
+    series.name = "The Import Expo"
+    series.save()
+    page = render(client, "/events/ciie-4/", panels=True).content.decode()
+    assert "Editions of The Import Expo" in page
+
+
+def test_an_editor_neither_gets_nor_leaves_a_kept_panel(client, report, admin_user, drawn):
+    draft = make_article("a-draft", status="draft", title="Embargoed until Monday")
+    draft.companies.add(Company.objects.get(slug="astrazeneca"))
+    path = report.get_absolute_url()
+    client.force_login(admin_user)
+    assert "Embargoed until Monday" in render(client, draft.get_absolute_url(), panels=True).text
+    render(client, path, panels=True)
+    client.logout()
+    drawn.clear()
+    render(client, path, panels=True)
+    assert drawn == ["head", "article", "related"]  # the editor's were not kept
+
+    client.force_login(admin_user)
+    drawn.clear()
+    render(client, path, panels=True)
+    assert drawn == ["head", "article", "related"]  # the reader's are not given to them
