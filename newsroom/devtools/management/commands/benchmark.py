@@ -33,6 +33,8 @@ from articles.models import Article, Company, Event, Person, Tag
 from newsroom.devtools.local_server import start_gunicorn
 
 DOC = settings.BASE_DIR / "docs" / "performance.md"
+# (name, PAGE_CACHE_SECONDS, FRAGMENT_CACHE_SECONDS) of each run of the server.
+MODES = (("bare", "0", "0"), ("cold", "0", "300"), ("warm", "300", "300"))
 
 
 def machine() -> str:
@@ -98,8 +100,12 @@ class Command(BaseCommand):
         pages = self.pages()
         queries = self.count_queries(pages)
         results = {}
-        for mode, cache_seconds in (("cold", "0"), ("warm", "300")):
-            results[mode] = self.run_server(pages, cache_seconds, duration, connections, workers)
+        # Bare: nothing kept, every request draws every panel from the database. Cold:
+        # no page kept, its panels are (a page a write made stale, but none of its
+        # panels). Warm: the page cache.
+        for mode, page_seconds, panel_seconds in MODES:
+            env = {"PAGE_CACHE_SECONDS": page_seconds, "FRAGMENT_CACHE_SECONDS": panel_seconds}
+            results[mode] = self.run_server(pages, env, duration, connections, workers)
         table = self.table(pages, queries, results, duration, connections, workers)
         self.stdout.write(table)
         if not no_write:
@@ -144,7 +150,10 @@ class Command(BaseCommand):
         client, counts = Client(), {}
         # In-process requests are plain HTTP, like wrk's on loopback.
         with override_settings(
-            PAGE_CACHE_SECONDS=0, ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False
+            PAGE_CACHE_SECONDS=0,
+            FRAGMENT_CACHE_SECONDS=0,
+            ALLOWED_HOSTS=["testserver"],
+            SECURE_SSL_REDIRECT=False,
         ):
             for name, path in pages.items():
                 if name == "static file":
@@ -160,8 +169,8 @@ class Command(BaseCommand):
 
     # --- running ----------------------------------------------------------------------
 
-    def run_server(self, pages, cache_seconds, duration, connections, workers) -> dict:
-        env = {"PAGE_CACHE_SECONDS": cache_seconds, "DJANGO_LOG_LEVEL": "WARNING"}
+    def run_server(self, pages, env, duration, connections, workers) -> dict:
+        env = {**env, "DJANGO_LOG_LEVEL": "WARNING"}
         server, base = start_gunicorn(workers=workers, env=env, output=subprocess.DEVNULL)
         try:
             rows = {}
@@ -212,26 +221,31 @@ class Command(BaseCommand):
         lines = [
             f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {machine()}.",
             f"Data: {', '.join(f'{n:,} {k}' for k, n in counts.items())}. gunicorn "
-            f"{workers} sync workers; wrk -t2 -c{connections} -d{duration}s. Cold: page cache "
-            "off, every request renders. Warm: page cache on (anonymous reader).",
+            f"{workers} sync workers; wrk -t2 -c{connections} -d{duration}s. Bare: nothing "
+            "kept, every request renders every panel. Cold: page cache off, the page's "
+            "panels kept (a page a write made stale, none of its panels). Warm: page "
+            "cache on (anonymous reader). Queries: bare.",
             "",
-            "| page | queries | cold req/s | cold p50 | cold p99 | cold ratio | warm req/s "
-            "| warm p50 | warm p99 | warm ratio |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| page | queries | bare req/s | bare p99 | bare ratio | cold req/s | cold p50 "
+            "| cold p99 | cold ratio | warm req/s | warm p50 | warm p99 | warm ratio |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+            "| ---: |",
         ]
         static_rps = {mode: results[mode]["static file"]["rps"] for mode in results}
         for name in pages:
             cells = [name, str(queries[name])]
-            for mode in ("cold", "warm"):
+            for mode, *_ in MODES:
                 row = results[mode][name]
                 ratio = row["rps"] / static_rps[mode] if static_rps[mode] else 0
                 errors = f" ({row['errors']} errors)" if row["errors"] else ""
-                cells += [f"{row['rps']:,.0f}{errors}", row["p50"], row["p99"], f"{ratio:.2f}"]
+                p50 = [] if mode == "bare" else [row["p50"]]
+                cells += [f"{row['rps']:,.0f}{errors}", *p50, row["p99"], f"{ratio:.2f}"]
             lines.append("| " + " | ".join(cells) + " |")
         lines += [
             "",
-            f"Largest worker RSS after the run: cold {results['cold']['_rss_mb']:.0f} MB, "
-            f"warm {results['warm']['_rss_mb']:.0f} MB.",
+            "Largest worker RSS after the run: "
+            + ", ".join(f"{mode} {results[mode]['_rss_mb']:.0f} MB" for mode, *_ in MODES)
+            + ".",
         ]
         return "\n".join(lines) + "\n"
 
