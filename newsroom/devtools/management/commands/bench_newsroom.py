@@ -41,7 +41,7 @@ from articles.models import Article, Company, Event, Person, Tag
 from newsroom.devtools.local_server import start_gunicorn
 from newsroom.devtools.topology import ToolMissing, Varnish
 
-from .benchmark import DOC, cache_name, machine, parse_wrk
+from .benchmark import ACCEPT_GZIP, DOC, cache_name, machine, parse_wrk
 from .benchmark import Command as Benchmark
 
 LUA_SCRIPT = Path(__file__).resolve().parents[2] / "wrk" / "zipf.lua"
@@ -163,6 +163,7 @@ def run_zipf(
             # With wrk's default of 2 s, a page slower than that would count as an
             # error and drop out of p99, which is where it should show.
             f"--timeout={WRK_TIMEOUT}s",
+            *ACCEPT_GZIP,
             "--latency",
             "-s",
             str(LUA_SCRIPT),
