@@ -315,8 +315,15 @@ class TopicDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
         self.page = dependencies.Loaded(lambda: self.build(subject))
         return subject
 
+    compiled_lookup = False  # look readers' subject up with selectors.public_by_slug
+
     def look_up(self, queryset):
-        return super().get_object(queryset)
+        if not self.compiled_lookup or self.request.user.is_staff:
+            return super().get_object(queryset)
+        subject = selectors.public_by_slug(self.model, self.kwargs["slug"])
+        if subject is None:
+            raise Http404(f"No public {self.model._meta.verbose_name} by that name")
+        return subject
 
     def build(self, subject):
         depends_on(about(subject))  # its facts, relations, roles, quotes, citations
@@ -347,6 +354,7 @@ class TopicDetailView(OldSlugRedirectMixin, PageMetaMixin, DetailView):
 
 class CompanyDetailView(TopicDetailView):
     model = Company
+    compiled_lookup = True
     build_page = topic_pages.company_page
 
     def get_meta(self):
@@ -357,6 +365,7 @@ class CompanyDetailView(TopicDetailView):
 
 class PersonDetailView(TopicDetailView):
     model = Person
+    compiled_lookup = True
     build_page = topic_pages.person_page
 
     def get_meta(self):

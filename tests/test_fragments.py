@@ -120,3 +120,27 @@ def test_an_editor_neither_gets_nor_leaves_a_kept_panel(client, report, admin_us
     drawn.clear()
     render(client, path, panels=True)
     assert drawn == ["head", "article", "related"]  # the reader's are not given to them
+
+
+def test_the_compiled_lookup_answers_as_the_public_rule_at_each_moment(db, fixed_clock):
+    """selectors.public_by_slug runs NamedEntityQuerySet.public compiled once: with
+    this request's slug and time, never the ones it was compiled with."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles import selectors
+
+    from .factories import make_company
+
+    embargoed, live = make_company("embargoed"), make_company("live")
+    later = make_article("later", published_at=timezone.now() + timedelta(hours=1))
+    later.companies.add(embargoed)
+    make_article("now").companies.add(live)
+    assert selectors.public_by_slug(Company, "live") == live
+    assert selectors.public_by_slug(Company, "embargoed") is None  # not before its article
+    assert selectors.public_by_slug(Company, "nobody") is None
+    fixed_clock.shift(timedelta(hours=2))
+    assert selectors.public_by_slug(Company, "embargoed") == embargoed
+    for slug in ("live", "embargoed"):
+        assert selectors.public_by_slug(Company, slug) == Company.objects.public().get(slug=slug)

@@ -25,13 +25,15 @@ class ArticleStatus(models.TextChoices):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """Live on the public site: published, and its publication time has come.
+    def published(self, at=None):
+        """Live on the public site: published, and its publication time has come
+        (`at`: the time to ask about, by default now).
 
         A future `published_at` is a schedule; the article appears by itself when
         the time passes, with no job to run.
         """
-        return self.filter(status=ArticleStatus.PUBLISHED, published_at__lte=timezone.now())
+        moment = timezone.now() if at is None else at
+        return self.filter(status=ArticleStatus.PUBLISHED, published_at__lte=moment)
 
     def for_listing(self):
         return self.order_by("-published_at", "-pk")

@@ -12,8 +12,9 @@ from .tags import TaggedItem
 
 
 class NamedEntityQuerySet(models.QuerySet):
-    def public(self):
-        """On the public site: attached to at least one live article.
+    def public(self, at=None):
+        """On the public site: attached to at least one live article (live `at`, by
+        default now).
 
         A company, person or event made for a scheduled article stays out of every
         list, search, sitemap and count until the article goes live: its mere
@@ -27,7 +28,7 @@ class NamedEntityQuerySet(models.QuerySet):
         # statistics say. `article__in=<published ids>` made SQLite walk every
         # published article for each row (3 s for the home page's events at 100,000
         # articles), and so did a plain join once the statistics were stale.
-        live = Article.objects.published().filter(pk=models.OuterRef("article_id"))
+        live = Article.objects.published(at).filter(pk=models.OuterRef("article_id"))
         links = self.model.articles.through.objects.filter(
             models.Exists(live), **{self.model._meta.model_name: models.OuterRef("pk")}
         )
