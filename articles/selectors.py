@@ -320,15 +320,15 @@ def articles_about(entity, *, limit: int = ENTITY_ARTICLES) -> list[Article]:
     recent = _links_about(kind, entity.pk).order_by("-pk")[:RECENT_LINKS]
     links_sql, params = recent.query.sql_with_params()
     column = "object_id" if kind.name == "tag" else "article_id"
-    live, live_params = _live("a")
+    live, live_params = live_sql("a")
     sql = (
-        f"SELECT a.* FROM ({links_sql}) r {_ids_first_join()} {_articles_table()} a "  # noqa: S608
+        f"SELECT a.* FROM ({links_sql}) r {ids_first_join()} {articles_table()} a "  # noqa: S608
         f"ON a.id = r.{column} WHERE {live} ORDER BY a.published_at DESC, a.id DESC LIMIT %s"
     )
     return list(Article.objects.raw(sql, [*params, *live_params, limit]))
 
 
-def _ids_first_join() -> str:
+def ids_first_join() -> str:
     """Join the candidate ids first, then each article by its key. SQLite keeps the
     order of a CROSS JOIN; without it, and with stale or no statistics, it walked
     every published article from the listing index to find a rare entity's few
@@ -336,11 +336,11 @@ def _ids_first_join() -> str:
     return "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
 
 
-def _articles_table() -> str:
+def articles_table() -> str:
     return connection.ops.quote_name(Article._meta.db_table)
 
 
-def _live(alias: str) -> tuple[str, list]:
+def live_sql(alias: str) -> tuple[str, list]:
     """ArticleQuerySet.published() for raw SQL: published, and its time has come."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     return f"{alias}.status = %s AND {alias}.published_at <= %s", [ArticleStatus.PUBLISHED, now]
@@ -399,12 +399,12 @@ def related_articles(*, article: Article, limit: int = 5) -> list[Article]:
     if not parts:
         return []
     union = " UNION ALL ".join(parts)
-    live, live_params = _live("a")
+    live, live_params = live_sql("a")
     # Scored and chosen in SQL, so the panel is one query however many it shares.
     sql = (
         "SELECT a.*, c.score FROM "  # noqa: S608 (quoted name, ORM-compiled parts)
         f"(SELECT id, COUNT(*) AS score FROM ({union}) AS u GROUP BY id) c "
-        f"{_ids_first_join()} {_articles_table()} a ON a.id = c.id WHERE {live} AND a.id <> %s "
+        f"{ids_first_join()} {articles_table()} a ON a.id = c.id WHERE {live} AND a.id <> %s "
         "ORDER BY c.score DESC, a.published_at DESC, a.id DESC LIMIT %s"
     )
     return list(Article.objects.raw(sql, [*params, *live_params, article.pk, limit]))

@@ -74,3 +74,39 @@ def test_snippet_centres_on_the_first_match():
     text = "word " * 100 + "Roxadustat for kidney diseases " + "word " * 100
     assert "Roxadustat" in snippet(text, ["roxadustat"])
     assert snippet(text, ["roxadustat"]).startswith("… ")
+
+
+@pytest.mark.parametrize(
+    "term",
+    ["AstraZeneca", "astrazeneca", "trazen", "ZENECA", "Ast"],
+)
+def test_an_entity_is_found_by_any_part_of_its_name(report, term):
+    """A substring of three characters or more, in any case, as `icontains` finds it,
+    from the index of migration 0014 (SQLite's trigram FTS5, PostgreSQL's pg_trgm)."""
+    from articles import search
+
+    found = search.search(term).groups["companies"]
+    assert "astrazeneca" in {company.slug for company in found}
+
+
+def test_entity_search_matches_every_field_and_short_words(report):
+    from articles import search
+    from articles.models import Company, Person
+
+    wang = Person.objects.get(slug="leon-wang")
+    wang.bio = "Leads the Xyzzyplex programme."
+    wang.save()  # the index follows the row (a trigger on SQLite)
+    assert [p.slug for p in search.search("xyzzyplex").groups["people"]] == ["leon-wang"]
+    wang.bio = ""
+    wang.save()
+    assert search.search("xyzzyplex").groups["people"] == []
+    # Two letters are below the trigram index: the plain scan answers them.
+    two = {c.slug for c in search.search("Astra ze").groups["companies"]}
+    expected = {
+        c.slug
+        for c in Company.objects.public()
+        if all(
+            t.lower() in f"{c.name} {c.aliases} {c.description}".lower() for t in ("astra", "ze")
+        )
+    }
+    assert two == expected and "astrazeneca" in two

@@ -4,6 +4,7 @@ Locally a missing tool (or the seed report beside the repository) skips its test
 with a loud reason; in CI (NEWSROOM_REQUIRE_TOOLS=1, set by .ci/run) it fails them.
 """
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -62,8 +63,30 @@ def require_vnu() -> tuple[str, Path]:
 
 def run_with_the_database_down(code: str, **env) -> subprocess.CompletedProcess:
     """Run `code` in a fresh Python on production settings with a database that
-    refuses connections: a real process, as a server would meet the outage."""
+    refuses connections: a real process, as a server would meet the outage.
+
+    Its pages name hashed static files, so the manifest must exist: collected here if
+    it does not, under the lock of the tests that collect them (tests/conftest.py),
+    which is held while the process runs so that none of them rewrites it meanwhile.
+    """
+    from .conftest import ONE_AT_A_TIME_LOCK
+
     clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    ONE_AT_A_TIME_LOCK.parent.mkdir(exist_ok=True)
+    with ONE_AT_A_TIME_LOCK.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (ROOT / "staticfiles" / "staticfiles.json").exists():
+            subprocess.run(
+                [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+                cwd=ROOT,
+                env={**clean, "DJANGO_SETTINGS_MODULE": "newsroom.settings"},
+                check=True,
+                timeout=300,
+            )
+        return _run_down(code, clean, env)
+
+
+def _run_down(code: str, clean: dict, env: dict) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); " + code],
         cwd=ROOT,
