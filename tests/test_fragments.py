@@ -144,3 +144,24 @@ def test_the_compiled_lookup_answers_as_the_public_rule_at_each_moment(db, fixed
     assert selectors.public_by_slug(Company, "embargoed") == embargoed
     for slug in ("live", "embargoed"):
         assert selectors.public_by_slug(Company, slug) == Company.objects.public().get(slug=slug)
+
+
+def test_a_tag_on_public_entities_only_is_found_and_one_on_nothing_public_is_not(db):
+    """The compiled lookup asks the common case (a live article carries the tag); the
+    whole TagQuerySet.public answers the rest."""
+    from articles import selectors
+    from articles.models import Tag
+
+    from .factories import make_company
+
+    place = Tag.objects.create(name="Cambridge", slug="cambridge", kind="place")
+    company = make_company("acme")
+    company.tags.add(place)
+    hidden = Tag.objects.create(name="Hidden", slug="hidden", kind="topic")
+    make_article("draft", status="draft").tags.add(hidden)
+    assert selectors.public_by_slug(Tag, "cambridge") is None  # acme is on no live article
+    make_article("acme-news").companies.add(company)
+    assert selectors.public_by_slug(Tag, "cambridge") == place
+    assert selectors.public_by_slug(Tag, "hidden") is None
+    make_article("tagged").tags.add(hidden)
+    assert selectors.public_by_slug(Tag, "hidden") == hidden

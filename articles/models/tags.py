@@ -88,21 +88,6 @@ class Tag(TagBase):
         ordering = ["name"]
         constraints = [choice_constraint("kind", TagKind, "tag_kind_valid")]
 
-    def is_public(self) -> bool:
-        """TagQuerySet.public for this one tag: a live article carrying it is one short
-        query, and answers for most tags; the whole check runs for the rest."""
-        from django.contrib.contenttypes.models import ContentType
-
-        from .article import Article
-
-        live = Article.objects.published().filter(pk=models.OuterRef("object_id"))
-        on_a_live_article = TaggedItem.objects.filter(
-            models.Exists(live),
-            tag=self,
-            content_type=ContentType.objects.get_for_model(Article),
-        ).exists()
-        return on_a_live_article or Tag.objects.filter(pk=self.pk).public().exists()
-
     def get_absolute_url(self):
         return slug_path("tag_detail", self.slug)
 
