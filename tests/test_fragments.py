@@ -165,3 +165,18 @@ def test_a_tag_on_public_entities_only_is_found_and_one_on_nothing_public_is_not
     assert selectors.public_by_slug(Tag, "hidden") is None
     make_article("tagged").tags.add(hidden)
     assert selectors.public_by_slug(Tag, "hidden") == hidden
+
+
+def test_a_subject_whose_newest_links_are_all_drafts_is_still_found(db):
+    """The lookup asks the newest links first; a live article further back is found by
+    the rule itself."""
+    from articles import selectors
+
+    from .factories import make_company
+
+    company = make_company("acme")
+    make_article("old-news").companies.add(company)
+    for n in range(selectors.RELATED_PER_SUBJECT + 1):
+        make_article(f"draft-{n}", status="draft").companies.add(company)
+    assert selectors._on_a_recent_live_article(Company, "acme") is None
+    assert selectors.public_by_slug(Company, "acme") == company
