@@ -12,9 +12,33 @@ import urllib.request
 from django.conf import settings
 from django.core.management.base import CommandError
 
+# Ports handed to servers we start are picked below the kernel's range for outgoing
+# connections: a port from that range can be taken by any connection between its
+# pick and the server's bind (SeaweedFS's S3 port was, once). 10,000 above each is
+# left free too, for SeaweedFS's gRPC ports.
+LOWEST_PORT = 10000
+
+
+def _first_outgoing_port() -> int:
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as ports:
+            return int(ports.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768  # Linux's default
+
 
 def free_port() -> int:
-    with socket.socket() as sock:
+    highest = _first_outgoing_port() - 10000
+    pick = secrets.SystemRandom()
+    for _ in range(500) if highest > LOWEST_PORT else ():
+        port = pick.randrange(LOWEST_PORT, highest)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    with socket.socket() as sock:  # no room below that range: let the kernel pick
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
