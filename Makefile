@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test test-a-year-ahead fonts lint migrations-check check-fixtures lock clean \
+.PHONY: help run setup test test-a-year-ahead fonts lint migrations-check check-fixtures openapi lock clean \
 	bench bench-admin bench-newsroom load-test migrate cluster
 
 help:
@@ -106,6 +106,12 @@ lint: $(VENV)/.dev
 migrations-check: $(VENV)/.runtime
 	@mkdir -p var
 	$(MANAGE) makemigrations --check --dry-run
+
+# The API's OpenAPI schema as committed (docs/openapi.yaml); the tests fail when the
+# code and it differ, so run this after changing an endpoint and commit the result.
+openapi: $(VENV)/.runtime
+	@mkdir -p var
+	$(MANAGE) spectacular --validate --file docs/openapi.yaml
 
 check-fixtures: $(VENV)/.runtime
 	$(MANAGE) check_fixtures

@@ -147,6 +147,8 @@ def _cacheable_request(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and not request.path.startswith(settings.PAGE_CACHE_SKIP_PREFIXES)
+        # An API client that says who it is gets an answer of its own.
+        and "HTTP_AUTHORIZATION" not in request.META
         and not _signed_in(request)
     )
 
@@ -155,11 +157,17 @@ def _keep_keyed_parameters(request) -> str:
     """Drop the query parameters the view does not read, from the request itself,
     so the page rendered is the page the key names. Returns the query kept."""
     try:
-        route = resolve(request.path_info).url_name
+        match = resolve(request.path_info)
     except Resolver404:
-        route = None
+        names = ()
+    else:
+        # An API view names its own (articles/api/views.py); pages are listed above.
+        view_class = getattr(match.func, "view_class", None)
+        names = getattr(view_class, "cache_query_parameters", None) or QUERY_PARAMETERS.get(
+            match.url_name, ()
+        )
     kept = QueryDict(mutable=True)
-    for name in QUERY_PARAMETERS.get(route, ()):
+    for name in names:
         value = request.GET.get(name)  # the last value, as the view reads it
         if value is not None:
             kept[name] = value

@@ -25,6 +25,10 @@ WRITER_PERMISSIONS = [
     "articles.view_event",
     "articles.view_tag",
     "articles.view_citation",
+    # Their own API tokens for their tools (articles/admin/api_tokens.py shows no other's).
+    "articles.view_apitoken",
+    "articles.add_apitoken",
+    "articles.change_apitoken",
 ]
 
 # Editors: everything in the newsroom app, publishing included.
@@ -34,12 +38,20 @@ EDITOR_APP_LABEL = "articles"
 def apply_roles(group_model, permission_model) -> None:
     """Create or update both groups; safe to run again."""
 
-    def lookup(label):
-        app_label, codename = label.split(".")
-        return permission_model.objects.get(content_type__app_label=app_label, codename=codename)
+    def lookup(labels):
+        # Only those that exist yet: an early migration runs this before later models
+        # (and their permissions) exist, and a later migration runs it again.
+        wanted = [tuple(label.split(".")) for label in labels]
+        return [
+            permission
+            for permission in permission_model.objects.filter(
+                codename__in=[codename for _, codename in wanted]
+            ).select_related("content_type")
+            if (permission.content_type.app_label, permission.codename) in wanted
+        ]
 
     writer, _ = group_model.objects.get_or_create(name=WRITER)
-    writer.permissions.set([lookup(label) for label in WRITER_PERMISSIONS])
+    writer.permissions.set(lookup(WRITER_PERMISSIONS))
     editor, _ = group_model.objects.get_or_create(name=EDITOR)
     editor.permissions.set(
         permission_model.objects.filter(content_type__app_label=EDITOR_APP_LABEL)

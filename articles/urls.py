@@ -1,38 +1,8 @@
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path, register_converter
+from django.urls import path
 
-from . import feeds, views
-from .kinds import URL_REGEX
+from . import converters, feeds, views  # noqa: F401 (converters: registers <kind>, <anyslug>)
 from .sitemaps import SITEMAPS
-
-
-class KindConverter:
-    """The kinds of thing an intersection or entity feed can be about."""
-
-    regex = URL_REGEX
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-class SlugConverter:
-    """Slugs in any script, but never a NUL byte: PostgreSQL refuses one in a query
-    (a 500), so such a URL simply matches nothing (a 404). Found by Hypothesis."""
-
-    regex = "[^/\x00]+"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-register_converter(KindConverter, "kind")
-register_converter(SlugConverter, "anyslug")
 
 PAIR = "<kind:kind_a>/<anyslug:slug_a>/<kind:kind_b>/<anyslug:slug_b>"
 

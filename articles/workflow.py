@@ -20,7 +20,14 @@ DRAFT, REVIEW, PUBLISHED = ArticleStatus.DRAFT, ArticleStatus.REVIEW, ArticleSta
 
 
 class WorkflowError(Exception):
-    """A step that cannot be taken; the message says why, for the person who tried."""
+    """A step that cannot be taken; the message says why, for the person who tried.
+
+    `reason`: "refused" (the user's role may not), "state" (not from the article's
+    state) or "input" (a note or a time is missing), for an API's status code."""
+
+    def __init__(self, message: str, reason: str = "input"):
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -76,12 +83,14 @@ def check(step: Step, user, article, *, note: str = "", at: datetime | None = No
     """Raise WorkflowError with a message a person can act on, or return."""
     if not step.starts_from(article):
         raise WorkflowError(
-            f"“{step.label}” does not apply to an article that is {state_label(article).lower()}."
+            f"“{step.label}” does not apply to an article that is {state_label(article).lower()}.",
+            reason="state",
         )
     if not _may(step, user, article):
         raise WorkflowError(
             "Only editors can send back, publish, schedule or unpublish. Use "
-            "“Submit for review” and an editor will take it from there."
+            "“Submit for review” and an editor will take it from there.",
+            reason="refused",
         )
     if step.needs_note and not note.strip():
         raise WorkflowError("Write a note for the writer: what should change before it runs?")

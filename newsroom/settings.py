@@ -5,6 +5,7 @@ SQLite under var/ and a local-memory cache. `.env.example` lists them all.
 """
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -109,6 +110,10 @@ INSTALLED_APPS = [
     "axes",
     "reversion",
     "reversion_compare",
+    "rest_framework",  # the content API (articles/api/)
+    "drf_spectacular",  # its OpenAPI schema
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files, not a CDN
+    "corsheaders",  # other sites' scripts may read the API, never write
     "articles",
 ]
 # Benchmarks, the load test and demo content: production settings do not install them.
@@ -122,6 +127,8 @@ MIDDLEWARE = [
     "newsroom.request_log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.security.NewsroomCSPMiddleware",
+    # Outside the page cache, so API responses served from it carry CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     # Outside the page cache, so cached pages carry it too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -259,6 +266,54 @@ def edge_urls(raw: str) -> list[str]:
 # dependency key when a write commits (articles/edge.py); none by default.
 EDGE_PURGE_URLS = edge_urls("")
 EDGE_PURGE_TIMEOUT = env_number("EDGE_PURGE_TIMEOUT", "2", float)
+
+# --- The content API (articles/api/, docs/api.md) -------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Reads show what the reader site shows, to anyone; a token (articles/api/auth.py)
+    # is for the write endpoints, and a bad one is refused everywhere.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["articles.api.auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "articles.api.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "URL_FORMAT_OVERRIDE": None,  # one representation: JSON
+    "UNAUTHENTICATED_TOKEN": None,
+}
+# How many requests a token may make to the write endpoints (DRF's rate syntax); the
+# count is kept in the cache, shared by every app server when REDIS_URL is set.
+API_WRITE_RATE = os.environ.get("API_WRITE_RATE", "").strip() or "120/minute"
+if not re.fullmatch(r"[1-9]\d*/(second|minute|hour|day|[smhd])", API_WRITE_RATE):
+    raise ImproperlyConfigured(
+        f"API_WRITE_RATE={API_WRITE_RATE!r}: give requests per period, e.g. 120/minute "
+        "(the period one of second, minute, hour, day)."
+    )
+# A new token's default life, in days (the editor may choose another expiry).
+API_TOKEN_DAYS = env_number("API_TOKEN_DAYS", "90")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Newsroom content API",
+    "DESCRIPTION": "The newsroom's articles, companies, people, events and tags, with "
+    "every fact's cited passage. See docs/api.md.",
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "articles.api.schema.sparse_fields_are_optional",
+    ],
+}
+# Any site may read the API from a browser; no browser may write through it.
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Surrogate-Key")
 
 # --- Content-Security-Policy (django-csp) -------------------------------------------
 # No inline script anywhere (JSON-LD blocks are data, which CSP does not run).

@@ -22,6 +22,7 @@ def serve_media(request, path):
 
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
+    path("api/v1/", include("articles.api.urls")),
     path("", include("articles.urls")),
 ]
 if not settings.AWS_STORAGE_BUCKET_NAME:  # with a bucket, readers fetch media from it

@@ -104,6 +104,8 @@ def test_everything_is_read_from_the_environment(tmp_path):
         ({"SITE_URL": "https://news.example.com/x/"}, "use scheme and host only"),
         ({"DJANGO_LOG_FORMAT": "xml"}, "DJANGO_LOG_FORMAT='xml': use text or json"),
         ({"EDGE_PURGE_URLS": "varnish:8080"}, "is not an http:// address of an edge cache"),
+        ({"API_WRITE_RATE": "fast"}, "API_WRITE_RATE='fast': give requests per period"),
+        ({"API_TOKEN_DAYS": "soon"}, "API_TOKEN_DAYS"),
     ],
 )
 def test_bad_settings_say_what_to_fix(env, message):

@@ -1,3 +1,3 @@
 """The editorial admin, one module a concern; importing registers every model."""
 
-from . import articles, directory, sources  # noqa: F401
+from . import api_tokens, articles, directory, sources  # noqa: F401

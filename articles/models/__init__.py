@@ -1,5 +1,6 @@
 """The newsroom's domain model, split by concept (see each module's docstring)."""
 
+from .api_tokens import ApiToken
 from .article import Article, ArticleQuerySet, ArticleStatus
 from .autosave import Autosave
 from .citations import Citation, Cited, DatePrecision, OutsideSource
@@ -17,6 +18,7 @@ from .redirects import SlugRedirect
 from .tags import Tag, TaggedItem, TagKind
 
 __all__ = [
+    "ApiToken",
     "Article",
     "ArticleQuerySet",
     "ArticleStatus",

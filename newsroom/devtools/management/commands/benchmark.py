@@ -27,6 +27,7 @@ from django.db.models import Count
 from django.templatetags.static import static
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from articles import keyset, selectors
 from articles.models import Article, Company, Event, Person, Tag
@@ -148,6 +149,10 @@ class Command(BaseCommand):
             "search": f"/search/?q={word}",
             "list, page 1": "/articles/",
             f"list, deep (after {deep_index + 1} articles)": deep_url,
+            # The API's main reads (docs/api.md), on the same subjects as the pages.
+            "api: article list": reverse("api:article-list"),
+            "api: article": reverse("api:article-detail", kwargs={"slug": article.slug}),
+            "api: company": reverse("api:company-detail", kwargs={"slug": company.slug}),
         }
 
     def count_queries(self, pages) -> dict[str, int]:
