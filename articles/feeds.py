@@ -1,4 +1,4 @@
-"""RSS and Atom feeds: site-wide, per tag or entity, and per intersection."""
+"""RSS, Atom and JSON feeds: site-wide, per tag or entity, and per intersection."""
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404
@@ -10,6 +10,7 @@ from django.utils.html import escape
 
 from . import intersections, selectors
 from .dependencies import coverage_of, depends_on, list_key, shows_text
+from .json_feed import JSONFeed
 from .kinds import KINDS, kind_of
 from .page_meta import DEFAULT_DESCRIPTION, SITE_NAME, absolute_url
 from .timestamps import to_the_second
@@ -75,6 +76,10 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
     subtitle = DEFAULT_DESCRIPTION
 
 
+class LatestArticlesJSONFeed(LatestArticlesFeed):
+    feed_type = JSONFeed
+
+
 class EntityFeed(ArticleItemsMixin, SiteFeed):
     """Articles about one company, person or event, or carrying one tag."""
 
@@ -110,6 +115,10 @@ class EntityAtomFeed(EntityFeed):
         return self.description(obj)
 
 
+class EntityJSONFeed(EntityFeed):
+    feed_type = JSONFeed
+
+
 class IntersectionFeed(ArticleItemsMixin, SiteFeed):
     def get_object(self, request, kind_a, slug_a, kind_b, slug_b):
         return selectors.intersection_pair(kind_a, slug_a, kind_b, slug_b)
@@ -133,3 +142,7 @@ class IntersectionAtomFeed(IntersectionFeed):
 
     def subtitle(self, pair):
         return self.description(pair)
+
+
+class IntersectionJSONFeed(IntersectionFeed):
+    feed_type = JSONFeed

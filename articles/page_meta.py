@@ -30,9 +30,11 @@ class PageMeta:
 
 
 def feed_links(title: str, rss_path: str, atom_path: str) -> list[tuple[str, str, str]]:
+    """The same feed in each format; the JSON Feed lives at the RSS feed's `json/`."""
     return [
         (f"{title} (RSS)", rss_path, "application/rss+xml"),
         (f"{title} (Atom)", atom_path, "application/atom+xml"),
+        (f"{title} (JSON Feed)", f"{rss_path}json/", "application/feed+json"),
     ]
 
 

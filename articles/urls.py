@@ -24,11 +24,16 @@ urlpatterns = [
     # Feeds
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
+    path("feed/json/", feeds.LatestArticlesJSONFeed(), name="feed_json"),
     path("feed/<kind:kind>/<anyslug:slug>/", feeds.EntityFeed(), name="entity_feed"),
     path("feed/<kind:kind>/<anyslug:slug>/atom/", feeds.EntityAtomFeed(), name="entity_feed_atom"),
+    path("feed/<kind:kind>/<anyslug:slug>/json/", feeds.EntityJSONFeed(), name="entity_feed_json"),
     path(f"together/{PAIR}/feed/", feeds.IntersectionFeed(), name="intersection_feed"),
     path(
         f"together/{PAIR}/feed/atom/", feeds.IntersectionAtomFeed(), name="intersection_feed_atom"
+    ),
+    path(
+        f"together/{PAIR}/feed/json/", feeds.IntersectionJSONFeed(), name="intersection_feed_json"
     ),
     # For machines
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
