@@ -101,6 +101,22 @@ def test_directories_list_every_public_row_once_in_slug_order(client, report):
     assert astrazeneca["coverage"] == 1
 
 
+def test_an_intersection_shows_the_articles_and_the_cited_links_of_both(client, report):
+    data = get_json(client, f"{API}/together/event/ciie-4/company/astrazeneca/")
+    assert (data["first"]["slug"], data["second"]["slug"]) == ("astrazeneca", "ciie-4")
+    assert [a["slug"] for a in data["articles"]] == [REPORT_SLUG]
+    assert data["connections"] and {c["type"] for c in data["connections"]} <= {
+        "relation",
+        "participation",
+        "role",
+    }
+    for link in data["connections"]:
+        assert link["citation"]["passage"] in report.source_text()
+    assert data["web_url"].endswith("/together/company/astrazeneca/event/ciie-4/")
+    get_json(client, f"{API}/together/company/astrazeneca/company/astrazeneca/", status=404)
+    get_json(client, f"{API}/together/company/astrazeneca/tag/no-such/", status=404)
+
+
 def test_search_finds_articles_and_entities(client, report):
     data = get_json(client, f"{API}/search/", q="AstraZeneca")
     assert data["articles"][0]["slug"] == REPORT_SLUG
@@ -216,6 +232,8 @@ def test_fields_keeps_only_the_fields_asked_for_on_every_endpoint(client, report
         f"{API}/tags/shanghai/",
     ):
         assert set(get_json(client, path, fields="slug,web_url")) == {"slug", "web_url"}
+    together = f"{API}/together/company/astrazeneca/event/ciie-4/"
+    assert set(get_json(client, together, fields="first,web_url")) == {"first", "web_url"}
     for path in (f"{API}/articles/", f"{API}/companies/", f"{API}/tags/"):
         page = get_json(client, path, fields="slug")
         assert page["results"] and all(set(row) == {"slug"} for row in page["results"])
@@ -310,6 +328,7 @@ BUDGETS = {
     f"{API}/tags/shanghai/": 7,
     f"{API}/tags/": 1,  # the rows with their counts
     f"{API}/search/?q=AstraZeneca": 6,  # the ranking, each kind's matches, their tags
+    f"{API}/together/company/astrazeneca/event/ciie-4/": 6,  # the pair, articles, links
 }
 
 

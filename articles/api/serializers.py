@@ -295,6 +295,29 @@ class DirectoryEntrySerializer(SparseFieldsMixin, Ref):
     )
 
 
+class ConnectionSerializer(CitedSerializer):
+    """A cited row that links the two sides of an intersection directly."""
+
+    type = serializers.SerializerMethodField(help_text="relation, participation or role")
+    label = serializers.SerializerMethodField(help_text="The link in words, as the page says.")
+
+    def get_type(self, row) -> str:
+        return {"companyrelation": "relation"}.get(row._meta.model_name, row._meta.model_name)
+
+    def get_label(self, row) -> str:
+        return str(row)
+
+
+class IntersectionSerializer(SparseFieldsMixin, serializers.Serializer):
+    """Two companies, people, events or tags together, as their page shows them."""
+
+    first = Ref()
+    second = Ref()
+    articles = ArticleSummarySerializer(many=True, help_text="The newest about both (20).")
+    connections = ConnectionSerializer(many=True)
+    web_url = serializers.CharField(help_text="Its page on the site.")
+
+
 SEARCH_GROUPS = ("articles", "companies", "people", "events", "tags")
 
 

@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from .. import converters  # noqa: F401 (registers <anyslug>)
+from .. import converters  # noqa: F401 (registers <kind> and <anyslug>)
 from ..kinds import KINDS
 from . import manage, schema, views  # noqa: F401 (schema: the token's scheme)
 from .problems import not_found
@@ -19,6 +19,11 @@ urlpatterns = [
     path("articles/", views.ArticleList.as_view(), name="article-list"),
     path("articles/<anyslug:slug>/", views.ArticleDetail.as_view(), name="article-detail"),
     path("search/", views.Search.as_view(), name="search"),
+    path(
+        "together/<kind:kind_a>/<anyslug:slug_a>/<kind:kind_b>/<anyslug:slug_b>/",
+        views.Intersection.as_view(),
+        name="intersection",
+    ),
     # For editors' tools with a token (articles/api/manage.py).
     path("manage/articles/", manage.ManagedArticles.as_view(), name="manage-article-list"),
     path("manage/articles/<int:pk>/", manage.ManagedArticle.as_view(), name="manage-article"),

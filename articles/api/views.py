@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from .. import dependencies, fragments, search, selectors, topic_pages
+from .. import dependencies, fragments, intersections, search, selectors, topic_pages
 from ..dependencies import about, coverage_of, depends_on, list_key
 from ..kinds import KINDS
 from ..models import Company, Event, Person, Tag
@@ -304,6 +304,41 @@ def _topic_views(kind):
 
 
 TOPIC_VIEWS = {name: _topic_views(kind) for name, kind in KINDS.items()}
+
+
+# --- intersections ---------------------------------------------------------------------
+
+
+class Intersection(ReadEndpoint):
+    """Two companies, people, events or tags together: the articles about both and the
+    cited facts that link them, as the `/together/` page shows them."""
+
+    @extend_schema(
+        operation_id="intersection",
+        parameters=[
+            *(
+                OpenApiParameter(name, str, "path", enum=list(KINDS))
+                for name in ("kind_a", "kind_b")
+            ),
+            fields(serializers.IntersectionSerializer),
+        ],
+        responses=answers(serializers.IntersectionSerializer, 400, 404),
+    )
+    def get(self, request, kind_a, slug_a, kind_b, slug_b):
+        names = sparse.wanted(request, serializers.IntersectionSerializer)
+        first, second = selectors.intersection_pair(kind_a, slug_a, kind_b, slug_b)
+        # The page's order, whichever way the client named them.
+        first, second = intersections.canonical_pair(first, second)
+        depends_on(*(key for obj in (first, second) for key in (about(obj), coverage_of(obj))))
+        both = intersections.articles_about_both(first, second).prefetch_related("tags")[:20]
+        data = {
+            "first": first,
+            "second": second,
+            "articles": list(both),
+            "connections": intersections.connections(first, second),
+            "web_url": absolute_url(intersections.intersection_url(first, second)),
+        }
+        return Response(sparse.keep(serializers.IntersectionSerializer(data).data, names))
 
 
 # --- search -----------------------------------------------------------------------------
