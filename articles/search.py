@@ -49,13 +49,32 @@ def _matching(queryset: QuerySet, fields: tuple[str, ...], terms: list[str]) -> 
 
 
 # A substring of an entity's searched fields, from an index rather than a scan of
-# every row (migration 0014): PostgreSQL's trigram indexes serve `icontains` as it
-# is; on SQLite a kind's FTS5 trigram table answers terms of three characters or more.
+# every row: on PostgreSQL one trigram index over the fields joined by spaces
+# (migration 0017), matched as the same expression (a word has no space, so it
+# cannot match across two fields); on SQLite a kind's FTS5 trigram table (0014),
+# for terms of three characters or more.
 TRIGRAM = 3
+
+
+def _like_pattern(term: str) -> str:
+    """`%term%` for LIKE, the term's own wildcards escaped (PostgreSQL's escape is \\)."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def _entities_matching(model, fields: tuple[str, ...], terms: list[str]) -> QuerySet:
     queryset = model.objects.all()
+    if connection.vendor == "postgresql":
+        table, joined = model._meta.db_table, " || ' ' || ".join(fields)
+        for term in terms:
+            queryset = queryset.filter(
+                # The table and fields are the model's own; the term is a bound parameter.
+                pk__in=RawSQL(  # noqa: S611
+                    f"SELECT id FROM {table} WHERE UPPER({joined}) LIKE UPPER(%s)",  # noqa: S608
+                    [_like_pattern(term)],
+                )
+            )
+        return queryset
     if connection.vendor != "sqlite":
         return _matching(queryset, fields, terms)
     table = f"{model._meta.db_table}_substring"

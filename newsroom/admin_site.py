@@ -20,7 +20,7 @@ SECTIONS = [
             "SlugRedirect",
         ],
     ),
-    ("Accounts", ["User", "Group"]),
+    ("Accounts", ["User", "Group", "ApiToken"]),
 ]
 
 

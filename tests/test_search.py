@@ -82,7 +82,8 @@ def test_snippet_centres_on_the_first_match():
 )
 def test_an_entity_is_found_by_any_part_of_its_name(report, term):
     """A substring of three characters or more, in any case, as `icontains` finds it,
-    from the index of migration 0014 (SQLite's trigram FTS5, PostgreSQL's pg_trgm)."""
+    from an index (SQLite's trigram FTS5 of migration 0014, PostgreSQL's pg_trgm index
+    over the fields joined, 0017)."""
     from articles import search
 
     found = search.search(term).groups["companies"]
@@ -110,3 +111,19 @@ def test_entity_search_matches_every_field_and_short_words(report):
         )
     }
     assert two == expected and "astrazeneca" in two
+
+
+def test_a_search_word_is_matched_literally_never_as_a_pattern(report):
+    """An underscore is a word character, and a LIKE wildcard on PostgreSQL: matched as
+    itself. Fields are joined by spaces, which no word has, so a word never spans two."""
+    from articles import search
+    from articles.models import Company
+
+    from .factories import make_article
+
+    story = make_article("wildcards")
+    for name in ("Foo_bar", "Fooxbar"):
+        story.companies.add(Company.objects.create(name=name, slug=name.lower()))
+    assert [c.slug for c in search.search("foo_bar").groups["companies"]] == ["foo_bar"]
+    Company.objects.filter(slug="fooxbar").update(aliases="Alpha", description="Beta")
+    assert search.search("alphabeta").groups["companies"] == []
