@@ -35,6 +35,18 @@ WRITER_PERMISSIONS = [
 EDITOR_APP_LABEL = "articles"
 
 
+def apply_roles_in_migration(apps) -> None:
+    """From a data migration: make the permissions Django would only make after all
+    migrations, then give them to the groups."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    apply_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+
+
 def apply_roles(group_model, permission_model) -> None:
     """Create or update both groups; safe to run again."""
 

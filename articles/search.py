@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from .dependencies import depends_on, list_key
 from .kinds import KINDS
 from .models import Article
 
@@ -168,6 +169,9 @@ def _sqlite_ranked(terms: list[str], limit: int) -> list[Article]:
 
 
 def search(query: str) -> Results:
+    """The results of `query`; whatever shows them depends on every listing, since any
+    new or renamed row may match."""
+    depends_on(list_key("article"), *(list_key(kind) for kind in KINDS))
     terms = parse_terms(query)
     if not terms:
         return Results(terms, {})

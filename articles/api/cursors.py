@@ -12,19 +12,31 @@ from .problems import BadParameter
 PARAMETER = "cursor"
 
 
+REFUSED = "Not a cursor this API gave: pass back the `next` link as it is."
+
+
+def _wrap(raw: str) -> str:
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _unwrap(cursor: str) -> str:
+    try:
+        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError) as error:
+        raise BadParameter(PARAMETER, REFUSED) from error
+
+
 def encode(article) -> str:
-    return base64.urlsafe_b64encode(keyset.encode(article).encode()).decode().rstrip("=")
+    return _wrap(keyset.encode(article))
 
 
 def decode(cursor: str) -> str:
     """The keyset position a cursor stands for; a 400 for one this API never gave."""
+    raw = _unwrap(cursor)
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
         keyset.decode(raw)  # only to check it
-    except (binascii.Error, UnicodeDecodeError, ValueError, Http404) as error:
-        raise BadParameter(
-            PARAMETER, "Not a cursor this API gave: pass back the `next` link as it is."
-        ) from error
+    except Http404 as error:
+        raise BadParameter(PARAMETER, REFUSED) from error
     return raw
 
 
@@ -37,14 +49,11 @@ _TEXT = "s:"
 
 
 def encode_text(value: str) -> str:
-    return base64.urlsafe_b64encode((_TEXT + value).encode()).decode().rstrip("=")
+    return _wrap(_TEXT + value)
 
 
 def decode_text(cursor: str) -> str:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError) as error:
-        raise BadParameter(PARAMETER, "Not a cursor this API gave: pass back `next`.") from error
+    raw = _unwrap(cursor)
     if not raw.startswith(_TEXT) or "\x00" in raw:
-        raise BadParameter(PARAMETER, "Not a cursor this API gave: pass back `next`.")
+        raise BadParameter(PARAMETER, REFUSED)
     return raw[len(_TEXT) :]

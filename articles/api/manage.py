@@ -165,9 +165,12 @@ class Manage(APIView):
         super().initial(request, *args, **kwargs)
         refuse_nul_characters(request)
 
-    def article(self, pk) -> Article:
+    def may_read(self) -> None:
         if not self.request.user.has_perm("articles.view_article"):
             raise exceptions.PermissionDenied("Your role may not read articles.")
+
+    def article(self, pk) -> Article:
+        self.may_read()
         try:
             return Article.objects.get(pk=pk)
         except (Article.DoesNotExist, ValueError) as error:
@@ -228,8 +231,7 @@ class ManagedArticles(Manage):
         responses={200: DraftSerializer(many=True), **WRITE_ERRORS},
     )
     def get(self, request):
-        if not request.user.has_perm("articles.view_article"):
-            raise exceptions.PermissionDenied("Your role may not read articles.")
+        self.may_read()
         rows = Article.objects.prefetch_related("tags", "companies", "people", "events")
         state = request.query_params.get("state")
         if state is not None:

@@ -147,23 +147,13 @@ class ImageSerializer(serializers.Serializer):
     renditions = RenditionSerializer(many=True, help_text="Smallest first, in WebP.")
 
 
-class ArticleSummarySerializer(SparseFieldsMixin, serializers.Serializer):
-    slug = serializers.CharField()
-    title = serializers.CharField()
+class ArticleSummarySerializer(SparseFieldsMixin, ArticleRef):
     standfirst = serializers.CharField()
     section = serializers.CharField()
     byline = serializers.CharField()
     published_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     tags = Ref(many=True)
-    url = serializers.SerializerMethodField(help_text="The article in the API.")
-    web_url = serializers.SerializerMethodField(help_text="Its page on the site.")
-
-    def get_url(self, article) -> str:
-        return api_url("article-detail", article.slug)
-
-    def get_web_url(self, article) -> str:
-        return absolute_url(article.get_absolute_url())
 
 
 class ArticleSerializer(ArticleSummarySerializer):

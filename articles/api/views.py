@@ -366,8 +366,7 @@ class Search(ReadEndpoint):
         query = request.query_params.get("q", "")[:200].strip()
         if not query:
             raise BadParameter("q", "Give the words to search for, e.g. ?q=AstraZeneca.")
-        depends_on(list_key("article"), *(list_key(kind) for kind in KINDS))
-        results = search.search(query)
+        results = search.search(query)  # declares what the results depend on
         found = results.groups.get("articles", [])
         prefetch_related_objects(found, "tags")
         for article in found:

@@ -1,17 +1,12 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 
 def create_groups(apps, schema_editor):
-    # Permissions are normally made after all migrations; make them now so the
-    # groups can hold them on a fresh database.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    from articles.roles import apply_roles
+    # Permissions are normally made after all migrations; made now (by the helper) so
+    # the groups can hold them on a fresh database.
+    from articles.roles import apply_roles_in_migration
 
-    apply_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+    apply_roles_in_migration(apps)
 
 
 def remove_groups(apps, schema_editor):

@@ -1,17 +1,11 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 
 def apply_roles_again(apps, schema_editor):
-    # The roles now include API tokens, whose permissions Django would only make after
-    # all migrations: make them now, and give them to the groups.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    from articles.roles import apply_roles
+    # The roles now include API tokens: give their permissions to the groups.
+    from articles.roles import apply_roles_in_migration
 
-    apply_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+    apply_roles_in_migration(apps)
 
 
 class Migration(migrations.Migration):
