@@ -3,6 +3,7 @@
 The full run needs wrk, 100,000 articles and minutes; these parts do not.
 """
 
+import contextlib
 import http.server
 import json
 import re
@@ -27,8 +28,24 @@ from newsroom.devtools.management.commands.bench_newsroom import (
     spread,
     table,
 )
+from newsroom.devtools.topology import ToolMissing, Varnish
 
 from .tools import require
+
+
+@contextlib.contextmanager
+def varnish_edge(tmp_path, address):
+    """The repository's VCL in Varnish in front of `address`; skips if not installed."""
+    try:
+        edge = Varnish(tmp_path / "varnish", [address])
+    except ToolMissing as missing:
+        require(False, str(missing))
+    try:
+        edge.wait_healthy()
+        yield edge
+    finally:
+        edge.stop()
+
 
 WRK_OUTPUT = """Running 30s test @ http://127.0.0.1:8000
   2 threads and 16 connections
@@ -55,6 +72,36 @@ def test_reads_requests_latency_and_the_cache_counts():
     assert (result["hits"], result["misses"]) == (2500, 950)
     assert result["hit_ratio"] == pytest.approx(2500 / 3450)
     assert result["errors"] == 4  # three non-2xx answers, one socket error
+
+
+def test_a_run_that_read_no_response_leaves_the_hits_to_the_caller():
+    output = WRK_OUTPUT.replace(
+        "page-cache hit=2400 stale=100 miss=900 absent=50 non2xx=3 socket=1",
+        "page-cache hit=0 stale=0 miss=0 absent=0 non2xx=3 socket=1 counted=0",
+    )
+    result = parse_zipf_output(output)
+    assert (result["hits"], result["misses"], result["hit_ratio"]) == (None, None, None)
+    assert (result["rps"], result["errors"]) == (115.0, 4)
+
+
+def test_the_edge_table_compares_with_the_static_file_before_and_after():
+    statics = [
+        {"turn": turn, "rps": rps, "p50": "1ms", "p99": "2ms", "hit_ratio": 1.0, "errors": 0}
+        for turn, rps in (("before", 10_000.0), ("after", 9_000.0))
+    ]
+    row = {"condition": "through the edge", "saves": 15, "rps": 8_550.0, "p50": "1ms"}
+    row |= {"p99": "3ms", "hit_ratio": 0.9995, "errors": 0}
+    text = bench_newsroom.edge_table(statics, row)
+    cells = {
+        line.split("|")[1].strip(): [cell.strip() for cell in line.split("|")[2:-1]]
+        for line in text.splitlines()
+        if line.startswith("| ") and "---" not in line
+    }
+    # 8,550 against the mean of 10,000 and 9,000.
+    assert cells["through the edge"][:3] == ["15", "8,550", "**0.900**"]
+    assert cells["through the edge"][-2:] == ["100.0%", "0"]
+    assert cells["static file, edge, before"][2] == "1.053"
+    assert cells["static file, edge, after"][2] == "0.947"
 
 
 def test_the_table_gives_each_condition_against_the_static_file():
@@ -185,7 +232,7 @@ def test_the_lua_zipf_pick_under_luajit(tmp_path):
         check=True,
     )
     cache_line, counts_line = run.stdout.strip().splitlines()
-    assert cache_line == "page-cache hit=1 stale=1 miss=1 absent=1 non2xx=1 socket=1"
+    assert cache_line == "page-cache hit=1 stale=1 miss=1 absent=1 non2xx=1 socket=1 counted=1"
     counts = json.loads(counts_line)
     total = sum(counts.values())
     share = Counter()
@@ -196,6 +243,41 @@ def test_the_lua_zipf_pick_under_luajit(tmp_path):
     # Zipf within a group: rank 1 against rank 10 is about 10^1.1, 12.6.
     assert 8 < counts["/articles/a1/"] / counts["/articles/a10/"] < 20
     assert counts.get("/articles/a100/", 0) < counts["/articles/a10/"]
+
+
+LUA_UNCOUNTED = """
+wrk = {format = function(method, path) return path end}
+dofile(arg[1])
+local thread = {set = function(self, k, v) _G[k] = v end, get = function(self, k) return _G[k] end}
+setup(thread)
+init({arg[2], "1.1", "-"})
+local first = {}
+for n = 1, 65536 do first[n] = request() end
+local same = 0
+for n = 1, 65536 do if request() == first[n] then same = same + 1 end end
+print(tostring(response), same)
+done({errors = {connect = 0, read = 0, write = 0, timeout = 0, status = 7}}, nil, nil)
+"""
+
+
+def test_the_lua_script_can_read_no_response_and_draws_its_requests_ahead(tmp_path):
+    lua = shutil.which("luajit") or shutil.which("lua5.1") or shutil.which("lua")
+    require(lua is not None, "no luajit or lua to run zipf.lua (apt-get install luajit)")
+    harness = tmp_path / "harness.lua"
+    harness.write_text(LUA_UNCOUNTED)
+    run = subprocess.run(
+        [lua, str(harness), str(LUA_SCRIPT), str(url_file(tmp_path))],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    reader_line, cache_line = run.stdout.strip().splitlines()
+    # No response(): wrk then parses no headers and hands Lua no body. The requests
+    # were drawn in init(): the next 65,536 repeat the first, at no cost per request.
+    assert reader_line.split() == ["nil", "65536"]
+    # The statuses over 399 are wrk's own count.
+    assert cache_line == "page-cache hit=0 stale=0 miss=0 absent=0 non2xx=7 socket=0 counted=0"
 
 
 class FakeSite(http.server.BaseHTTPRequestHandler):
@@ -237,3 +319,35 @@ def test_wrk_runs_the_script_and_counts_by_header(tmp_path):
     assert 0 < result["hit_ratio"] < 1
     assert result["errors"] > 0  # /tags/t1/ answers 500
     assert re.fullmatch(r"[\d.]+\w+", result["p99"])
+
+
+class CacheableSite(FakeSite):
+    """Every page kept at the edge for a minute, but one that answers 404."""
+
+    def do_GET(self):
+        self.send_response(404 if self.path == "/tags/t1/" else 200)
+        self.send_header("Surrogate-Control", "max-age=60")
+        self.send_header("Surrogate-Key", "site")
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+
+def test_through_the_edge_the_hits_are_the_edges_own_count(tmp_path):
+    require(shutil.which("wrk") is not None, "wrk is not installed (apt-get install wrk)")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), CacheableSite)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with varnish_edge(tmp_path, server.server_address) as edge:
+            urls = url_file(tmp_path)
+            bench_newsroom.prime_every_page(edge.url, urls, workers=1, connections=4)
+            before = edge.counters()
+            assert before["miss"] == 121  # each path once; the second time a hit
+            assert before["hit"] == 121
+            result = bench_newsroom.run_zipf(edge.url, urls, 1, 2, edge=edge)
+            assert result["misses"] == 0 and result["hits"] > 121
+            assert result["hit_ratio"] == 1.0
+            assert result["errors"] > 0  # /tags/t1/'s 404s, counted by wrk itself
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -91,7 +91,13 @@ sub vcl_backend_response {
         set beresp.ttl = std.duration(
             regsub(beresp.http.Surrogate-Control, ".*max-age=([0-9]+).*", "\1") + "s", 0s);
         set beresp.grace = 24h;
+        # Kept under xkey, the one header the vmod reads; every hit copies the stored
+        # headers, so what only the edge or the fetch needed is not stored.
         set beresp.http.xkey = beresp.http.Surrogate-Key;
+        unset beresp.http.Surrogate-Key;
+        unset beresp.http.Surrogate-Control;
+        unset beresp.http.X-Page-Cache;  # the app's cache, at the time of the fetch
+        unset beresp.http.X-Request-ID;  # the fetch's id; vcl_deliver sets the reader's
     } else {
         set beresp.ttl = 0s;
         set beresp.uncacheable = true;

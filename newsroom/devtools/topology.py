@@ -4,6 +4,7 @@ PostgreSQL and Redis the machine runs. `manage.py cluster` and the tests start t
 the same way; whoever starts a part stops it.
 """
 
+import json
 import os
 import re
 import secrets
@@ -98,6 +99,21 @@ class Varnish:
             timeout=10,
             check=True,
         ).stdout
+
+    def counters(self) -> dict[str, int]:
+        """The edge's own count of lookups so far: hits (grace included) and misses."""
+        output = subprocess.run(  # noqa: S603 (fixed arguments)
+            [  # noqa: S607
+                "varnishstat", "-n", str(self.workdir / "state"), "-1", "-j",
+                "-f", "MAIN.cache_hit", "-f", "MAIN.cache_miss",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout  # fmt: skip
+        counters = json.loads(output)["counters"]
+        return {name: counters[f"MAIN.cache_{name}"]["value"] for name in ("hit", "miss")}
 
     def app_health(self) -> list[bool]:
         """Whether each app server passes the edge's health probe."""
