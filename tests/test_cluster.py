@@ -315,6 +315,9 @@ def test_make_cluster_starts_everything_and_stops_it_on_sigterm(cluster, tmp_pat
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     assert process.returncode == 0, "".join(output) + rest
     assert "Stopped the edge, the app servers and the object storage." in rest
+    # The storage finished its own shutdown; it was not killed halfway through it.
+    weed_log = (tmp_path / "cluster" / "seaweedfs" / "weed.log").read_text()
+    assert "Shut down successfully" in weed_log
     for port in [ports["EDGE_PORT"], *map(int, ports["APP_PORTS"].split(",")), env["S3_PORT"]]:
         with socket.socket() as probe:
             assert probe.connect_ex(("127.0.0.1", int(port))) != 0, f"port {port} still open"

@@ -164,6 +164,9 @@ class SeaweedFS:
                 "-ip.bind=127.0.0.1", f"-master.port={ports[0]}", f"-volume.port={ports[1]}",
                 f"-filer.port={ports[2]}", "-s3", f"-s3.port={self.s3_port}",
                 "-master.volumeSizeLimitMB=64",
+                # On SIGTERM it would wait 10 s before closing its volumes, for a load
+                # balancer to notice; nothing balances this one.
+                "-volume.preStopSeconds=0",
                 # Its table catalogues are not ours, and their fixed ports would clash.
                 "-s3.port.iceberg=0", "-s3.port.lance=0",
             ],
@@ -212,7 +215,9 @@ class SeaweedFS:
                 time.sleep(0.3)
 
     def stop(self) -> None:
-        stop(self.process)
+        # Its filer gives its streams 15 s to close before it stops them itself: wait
+        # for that rather than kill it mid-shutdown.
+        stop(self.process, timeout=30)
         self.log.close()
 
 

@@ -140,5 +140,7 @@ class Command(BaseCommand):
                     raise CommandError(f"Stopped: {', '.join(dead)} exited; see the logs.")
                 time.sleep(0.5)
         finally:
+            # SeaweedFS takes about 15 s to close its streams: say so, or it looks hung.
+            self.stdout.write("Stopping (the object storage takes about 15 s)…")
             cluster.stop()
             self.stdout.write("Stopped the edge, the app servers and the object storage.")
