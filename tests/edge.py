@@ -11,14 +11,21 @@ from .tools import require
 
 
 @contextmanager
-def varnish(workdir: Path, servers: list[tuple[str, int]], *, media=None):
-    """Run varnishd in front of `servers`; yields (its URL, a varnishadm runner)."""
+def varnish_edge(workdir: Path, servers: list[tuple[str, int]], *, media=None):
+    """Run varnishd in front of `servers`; yields the running Varnish."""
     try:
         edge = Varnish(workdir, servers, media=media)
     except ToolMissing as missing:
         require(False, str(missing))
     try:
         edge.wait_healthy()
-        yield edge.url, edge.admin
+        yield edge
     finally:
         edge.stop()
+
+
+@contextmanager
+def varnish(workdir: Path, servers: list[tuple[str, int]], *, media=None):
+    """Run varnishd in front of `servers`; yields (its URL, a varnishadm runner)."""
+    with varnish_edge(workdir, servers, media=media) as edge:
+        yield edge.url, edge.admin

@@ -3,7 +3,6 @@
 The full run needs wrk, 100,000 articles and minutes; these parts do not.
 """
 
-import contextlib
 import http.server
 import json
 import re
@@ -28,24 +27,8 @@ from newsroom.devtools.management.commands.bench_newsroom import (
     spread,
     table,
 )
-from newsroom.devtools.topology import ToolMissing, Varnish
 
 from .tools import require
-
-
-@contextlib.contextmanager
-def varnish_edge(tmp_path, address):
-    """The repository's VCL in Varnish in front of `address`; skips if not installed."""
-    try:
-        edge = Varnish(tmp_path / "varnish", [address])
-    except ToolMissing as missing:
-        require(False, str(missing))
-    try:
-        edge.wait_healthy()
-        yield edge
-    finally:
-        edge.stop()
-
 
 WRK_OUTPUT = """Running 30s test @ http://127.0.0.1:8000
   2 threads and 16 connections
@@ -319,35 +302,3 @@ def test_wrk_runs_the_script_and_counts_by_header(tmp_path):
     assert 0 < result["hit_ratio"] < 1
     assert result["errors"] > 0  # /tags/t1/ answers 500
     assert re.fullmatch(r"[\d.]+\w+", result["p99"])
-
-
-class CacheableSite(FakeSite):
-    """Every page kept at the edge for a minute, but one that answers 404."""
-
-    def do_GET(self):
-        self.send_response(404 if self.path == "/tags/t1/" else 200)
-        self.send_header("Surrogate-Control", "max-age=60")
-        self.send_header("Surrogate-Key", "site")
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"ok")
-
-
-def test_through_the_edge_the_hits_are_the_edges_own_count(tmp_path):
-    require(shutil.which("wrk") is not None, "wrk is not installed (apt-get install wrk)")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), CacheableSite)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with varnish_edge(tmp_path, server.server_address) as edge:
-            urls = url_file(tmp_path)
-            bench_newsroom.prime_every_page(edge.url, urls, workers=1, connections=4)
-            before = edge.counters()
-            assert before["miss"] == 121  # each path once; the second time a hit
-            assert before["hit"] == 121
-            result = bench_newsroom.run_zipf(edge.url, urls, 1, 2, edge=edge)
-            assert result["misses"] == 0 and result["hits"] > 121
-            assert result["hit_ratio"] == 1.0
-            assert result["errors"] > 0  # /tags/t1/'s 404s, counted by wrk itself
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -505,30 +505,32 @@ class Command(BaseCommand):
             edge.wait_healthy()
             settings.EDGE_PURGE_URLS = [f"{edge.url}/"]
             prime_every_page(edge.url, url_file, 1, connections)
+
             # The static file before and after the pages: the ratio is to the mean of
             # the two, so that the machine drifting during the run cancels out.
-            statics, row = [], None
-            for turn in ("before", "after"):
-                if turn == "after":
-                    row = self.condition(
-                        "through the edge, an editor saves every second",
-                        1.0,
-                        editor,
-                        edge.url,
-                        url_file,
-                        duration,
-                        connections,
-                        cpus=edge_cpus,
-                        gzip=True,
-                        edge=edge,
-                    )
-                static_run = run_static(
+            def static_turn(turn: str) -> dict:
+                result = run_static(
                     edge.url, url_file, duration, connections, cpus=edge_cpus, gzip=True, edge=edge
                 )
-                statics.append(static_run | {"turn": turn})
                 self.stdout.write(
-                    f"  {'static file, edge, ' + turn:<30} {statics[-1]['rps']:>9,.0f} req/s"
+                    f"  {'static file, edge, ' + turn:<30} {result['rps']:>9,.0f} req/s"
                 )
+                return result | {"turn": turn}
+
+            before = static_turn("before")
+            row = self.condition(
+                "through the edge, an editor saves every second",
+                1.0,
+                editor,
+                edge.url,
+                url_file,
+                duration,
+                connections,
+                cpus=edge_cpus,
+                gzip=True,
+                edge=edge,
+            )
+            statics = [before, static_turn("after")]
         finally:
             settings.EDGE_PURGE_URLS = []
             edge.stop()
