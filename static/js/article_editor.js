@@ -30,6 +30,8 @@ document.addEventListener("DOMContentLoaded", function () {
   const preview = document.createElement("div");
   preview.className = "md-preview article-body";
   preview.id = "body-preview";
+  // A named region: a label on a plain div is not announced, and axe refuses it.
+  preview.setAttribute("role", "region");
   preview.setAttribute("aria-live", "polite");
   preview.setAttribute("aria-label", "Preview");
   const status = document.createElement("p");
