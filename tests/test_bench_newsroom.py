@@ -3,6 +3,7 @@
 The full run needs wrk, 100,000 articles and minutes; these parts do not.
 """
 
+import contextlib
 import http.server
 import json
 import re
@@ -202,11 +203,12 @@ def url_file(tmp_path):
     return path
 
 
-def test_the_lua_zipf_pick_under_luajit(tmp_path):
+def run_lua(tmp_path, harness_text: str) -> list[str]:
+    """Run `harness_text` (which loads zipf.lua) under LuaJIT; its output's lines."""
     lua = shutil.which("luajit") or shutil.which("lua5.1") or shutil.which("lua")
     require(lua is not None, "no luajit or lua to run zipf.lua (apt-get install luajit)")
     harness = tmp_path / "harness.lua"
-    harness.write_text(LUA_HARNESS)
+    harness.write_text(harness_text)
     run = subprocess.run(
         [lua, str(harness), str(LUA_SCRIPT), str(url_file(tmp_path))],
         capture_output=True,
@@ -214,7 +216,11 @@ def test_the_lua_zipf_pick_under_luajit(tmp_path):
         timeout=60,
         check=True,
     )
-    cache_line, counts_line = run.stdout.strip().splitlines()
+    return run.stdout.strip().splitlines()
+
+
+def test_the_lua_zipf_pick_under_luajit(tmp_path):
+    cache_line, counts_line = run_lua(tmp_path, LUA_HARNESS)
     assert cache_line == "page-cache hit=1 stale=1 miss=1 absent=1 non2xx=1 socket=1 counted=1"
     counts = json.loads(counts_line)
     total = sum(counts.values())
@@ -244,18 +250,7 @@ done({errors = {connect = 0, read = 0, write = 0, timeout = 0, status = 7}}, nil
 
 
 def test_the_lua_script_can_read_no_response_and_draws_its_requests_ahead(tmp_path):
-    lua = shutil.which("luajit") or shutil.which("lua5.1") or shutil.which("lua")
-    require(lua is not None, "no luajit or lua to run zipf.lua (apt-get install luajit)")
-    harness = tmp_path / "harness.lua"
-    harness.write_text(LUA_UNCOUNTED)
-    run = subprocess.run(
-        [lua, str(harness), str(LUA_SCRIPT), str(url_file(tmp_path))],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    reader_line, cache_line = run.stdout.strip().splitlines()
+    reader_line, cache_line = run_lua(tmp_path, LUA_UNCOUNTED)
     # No response(): wrk then parses no headers and hands Lua no body. The requests
     # were drawn in init(): the next 65,536 repeat the first, at no cost per request.
     assert reader_line.split() == ["nil", "65536"]
@@ -287,16 +282,23 @@ class FakeSite(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_wrk_runs_the_script_and_counts_by_header(tmp_path):
-    require(shutil.which("wrk") is not None, "wrk is not installed (apt-get install wrk)")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeSite)
+@contextlib.contextmanager
+def serving(handler):
+    """`handler` answering on a free loopback port; yields its address."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        base = f"http://127.0.0.1:{server.server_address[1]}"
-        result = bench_newsroom.run_zipf(base, url_file(tmp_path), duration=1, connections=2)
+        yield server.server_address
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_wrk_runs_the_script_and_counts_by_header(tmp_path):
+    require(shutil.which("wrk") is not None, "wrk is not installed (apt-get install wrk)")
+    with serving(FakeSite) as address:
+        base = f"http://127.0.0.1:{address[1]}"
+        result = bench_newsroom.run_zipf(base, url_file(tmp_path), duration=1, connections=2)
     assert result["rps"] > 0
     assert result["hits"] > 0 and result["misses"] > 0
     assert 0 < result["hit_ratio"] < 1

@@ -6,9 +6,7 @@ carry its keys before the save returns; editors and the admin always reach the a
 
 import gzip
 import http.client
-import http.server
 import shutil
-import threading
 import time
 from urllib.parse import urlsplit
 
@@ -21,7 +19,7 @@ from newsroom.devtools.management.commands import bench_newsroom
 from .admin_helpers import make_user
 from .conftest import REPORT_SLUG
 from .edge import varnish, varnish_edge
-from .test_bench_newsroom import url_file
+from .test_bench_newsroom import FakeSite, serving, url_file
 from .tools import require
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -166,10 +164,8 @@ def test_the_edge_passes_a_request_id_on_to_the_app(edge, live_server):
     assert status == 200 and headers["X-Request-ID"].isdigit()
 
 
-class CacheableSite(http.server.BaseHTTPRequestHandler):
+class CacheableSite(FakeSite):
     """Every page kept at the edge for a minute, but one that answers 404."""
-
-    protocol_version = "HTTP/1.1"
 
     def do_GET(self):
         self.send_response(404 if self.path == "/tags/t1/" else 200)
@@ -179,26 +175,20 @@ class CacheableSite(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(b"ok")
 
-    def log_message(self, *args):
-        pass
-
 
 def test_make_bench_newsroom_counts_hits_by_the_edges_own_counters(tmp_path):
     """Through the edge the benchmark's wrk reads no response (so that a page costs
     the client no more than the static file); Varnish's counters give the hits."""
     require(shutil.which("wrk") is not None, "wrk is not installed (apt-get install wrk)")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), CacheableSite)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with varnish_edge(tmp_path / "varnish", [server.server_address]) as edge:
-            urls = url_file(tmp_path)
-            bench_newsroom.prime_every_page(edge.url, urls, workers=1, connections=4)
-            # Each of the 121 paths fetched once, then the second request a hit.
-            assert edge.counters() == {"miss": 121, "hit": 121}
-            result = bench_newsroom.run_zipf(edge.url, urls, 1, 2, edge=edge)
-            assert result["misses"] == 0 and result["hits"] > 121
-            assert result["hit_ratio"] == 1.0
-            assert result["errors"] > 0  # /tags/t1/'s 404s, counted by wrk itself
-    finally:
-        server.shutdown()
-        server.server_close()
+    with (
+        serving(CacheableSite) as address,
+        varnish_edge(tmp_path / "varnish", [address]) as edge,
+    ):
+        urls = url_file(tmp_path)
+        bench_newsroom.prime_every_page(edge.url, urls, workers=1, connections=4)
+        # Each of the 121 paths fetched once, then the second request a hit.
+        assert edge.counters() == {"miss": 121, "hit": 121}
+        result = bench_newsroom.run_zipf(edge.url, urls, 1, 2, edge=edge)
+        assert result["misses"] == 0 and result["hits"] > 121
+        assert result["hit_ratio"] == 1.0
+        assert result["errors"] > 0  # /tags/t1/'s 404s, counted by wrk itself

@@ -125,22 +125,13 @@ def choose_urls(*, articles: int = ARTICLES, per_kind: int = TOPICS_PER_KIND) ->
     return UrlList(articles=[(a.pk, a.get_absolute_url()) for a in ranked], topics=topics)
 
 
-def run_static(
-    base,
-    url_file: Path,
-    duration,
-    connections,
-    header="X-Page-Cache",
-    cpus=None,
-    gzip=False,
-    edge=None,
-):
+def run_static(base, url_file: Path, duration, connections, **wrk) -> dict:
     """The static file, driven through zipf.lua like the pages (a list of one path), so
     both pay the same client: plain wrk answers far faster than wrk running Lua on
-    every response, and the ratio would measure wrk."""
+    every response, and the ratio would measure wrk. `wrk`: run_zipf's options."""
     static_file = url_file.with_name("bench-newsroom-static.txt")
     static_file.write_text(f"share static 1.00\nstatic {static('css/site.css')}\n")
-    return run_zipf(base, static_file, duration, connections, header, cpus, gzip, edge)
+    return run_zipf(base, static_file, duration, connections, **wrk)
 
 
 # --- reading wrk --------------------------------------------------------------------
@@ -456,11 +447,10 @@ class Command(BaseCommand):
         url_file,
         duration,
         connections,
-        header="X-Page-Cache",
-        cpus=None,
-        gzip=False,
-        edge=None,
+        **wrk,
     ) -> dict:
+        """The mix for `duration` while the editor saves every `interval` seconds (never,
+        if 0). `wrk`: run_zipf's options."""
         before = editor.saves
         stop = threading.Event()
         thread = None
@@ -468,7 +458,7 @@ class Command(BaseCommand):
             thread = threading.Thread(target=editor.every, args=(interval, stop))
             thread.start()
         try:
-            result = run_zipf(base, url_file, duration, connections, header, cpus, gzip, edge)
+            result = run_zipf(base, url_file, duration, connections, **wrk)
         finally:
             stop.set()
             if thread:
